@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "gloss-project.h"
+
+G_BEGIN_DECLS
+
+/* For the engine's own importers, exporters and merge: raw access inside a
+ * tracked write.  _gloss_project_begin() starts a write transaction (BEGIN
+ * IMMEDIATE) with a session recording every change for undo and the change
+ * log; _gloss_project_commit() records it under @action and commits;
+ * _gloss_project_rollback() undoes everything since begin.  Between them
+ * use _gloss_project_get_db() with prepared statements and bound values
+ * only.  Readers may use the db at any time outside a write. */
+sqlite3  *_gloss_project_get_db    (GlossProject  *self);
+gboolean  _gloss_project_begin     (GlossProject  *self,
+                                    GError       **error);
+gboolean  _gloss_project_commit    (GlossProject  *self,
+                                    const char    *action,
+                                    GError       **error);
+void      _gloss_project_rollback  (GlossProject  *self);
+/* Sets @error from the connection's last SQLite error, with @what as context. */
+gboolean  _gloss_project_fail      (GlossProject  *self,
+                                    const char    *what,
+                                    GError       **error);
+/* Inside a write: the annotator row for @name, created when missing. */
+gint64    _gloss_project_ensure_annotator (GlossProject *self,
+                                           const char   *name,
+                                           const char   *uuid,
+                                           GError      **error);
+/* Inside a write: keep the span index in step after writing annotation rows. */
+gboolean  _gloss_project_sync_span (GlossProject  *self,
+                                    gint64         annotation,
+                                    GError       **error);
+
+G_END_DECLS
