@@ -50,6 +50,10 @@ GlossProject *gloss_project_create           (const char      *path,
                                               const char      *annotator,
                                               gboolean         empty,
                                               GError         **error);
+/* The default codebook, the bundled interview and example annotations by
+ * "Example": what a first run shows. */
+GlossProject *gloss_project_create_sample    (const char      *path,
+                                              GError         **error);
 GlossProject *gloss_project_open             (const char      *path,
                                               GlossOpenFlags   flags,
                                               GError         **error);
