@@ -166,6 +166,7 @@ struct _GlossProject
   sqlite3         *db;
   gboolean         read_only;
   char            *read_only_reason;
+  char            *default_annotator;
   dev_t            dev;
   ino_t            ino;
   gint64           data_version;
@@ -185,6 +186,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void load_default_annotator (GlossProject *self);
 
 /* A cached statement, reset and unbound when it goes out of scope. */
 typedef sqlite3_stmt GlossStmt;
@@ -222,6 +225,7 @@ gloss_project_finalize (GObject *object)
   g_free (self->path);
   g_free (self->uuid);
   g_free (self->read_only_reason);
+  g_free (self->default_annotator);
 
   G_OBJECT_CLASS (gloss_project_parent_class)->finalize (object);
 }
@@ -1135,6 +1139,7 @@ open_checked (const char      *path,
 
   if (!load_project_row (self, error))
     return NULL;
+  load_default_annotator (self);
 
   if (!query_single_int (self->db, "PRAGMA data_version", &self->data_version, error))
     return NULL;
@@ -1400,23 +1405,6 @@ set_project_value (GlossProject  *self,
   return step_done (self, stmt, key, error);
 }
 
-static char *
-get_project_value (GlossProject *self,
-                   const char   *key)
-{
-  static const char sql[] = "SELECT value FROM project WHERE key = ?";
-  g_autoptr(GlossStmt) stmt = prepare (self, sql, NULL);
-
-  if (stmt == NULL)
-    return NULL;
-
-  sqlite3_bind_text (stmt, 1, key, -1, SQLITE_STATIC);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return column_dup (stmt, 0);
-
-  return NULL;
-}
-
 /* ------------------------------------------------------------------------
  * Annotators
  * ------------------------------------------------------------------------ */
@@ -1495,27 +1483,25 @@ _gloss_project_ensure_annotator (GlossProject  *self,
 const char *
 gloss_project_get_default_annotator (GlossProject *self)
 {
-  g_autofree char *uuid = NULL;
-  static const char sql[] = "SELECT name FROM annotator WHERE uuid = ?";
-  g_autoptr(GlossStmt) stmt = NULL;
-  const char *name;
-
   g_return_val_if_fail (GLOSS_IS_PROJECT (self), NULL);
 
-  uuid = get_project_value (self, "default_annotator");
-  if (uuid == NULL)
-    return NULL;
+  return self->default_annotator;
+}
 
-  stmt = prepare (self, sql, NULL);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
+/* Reads the default annotator's name into the cache. */
+static void
+load_default_annotator (GlossProject *self)
+{
+  static const char sql[] =
+    "SELECT a.name FROM project p JOIN annotator a ON a.uuid = p.value "
+    "WHERE p.key = 'default_annotator'";
+  g_autoptr(GlossStmt) stmt = prepare (self, sql, NULL);
 
-  name = (const char *) sqlite3_column_text (stmt, 0);
-  /* Interned so the caller may keep it while the project lives. */
-  return g_intern_string (name);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_free (self->default_annotator);
+      self->default_annotator = column_dup (stmt, 0);
+    }
 }
 
 gboolean
@@ -1563,6 +1549,7 @@ gloss_project_set_default_annotator (GlossProject  *self,
       return FALSE;
     }
 
+  load_default_annotator (self);
   after_commit (self);
   return TRUE;
 }
@@ -1611,6 +1598,7 @@ gloss_project_poll_external_changes (GlossProject *self)
 
   self->data_version = version;
   text_cache_clear (&self->text_cache);
+  load_default_annotator (self);
   g_signal_emit (self, signals[CHANGED], 0);
   return TRUE;
 }
