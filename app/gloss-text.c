@@ -789,6 +789,14 @@ read_zip_document (const char  *path,
   if (text == NULL)
     return NULL;
 
+  if (*text == '\0')
+    {
+      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_EMPTY,
+                   "“%s” holds no text. Choose a document with the interview's "
+                   "text in it.", display_name);
+      return NULL;
+    }
+
   return gloss_text_decode (text, strlen (text), "UTF-8", error);
 }
 

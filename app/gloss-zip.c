@@ -116,7 +116,20 @@ check_entry_name (const char  *archive_name,
   if (why == NULL)
     return TRUE;
 
+  /* Shown to a person: invalid bytes and controls become U+FFFD */
   shown = name != NULL ? g_utf8_make_valid (name, -1) : g_strdup ("");
+  {
+    GString *clean = g_string_new (NULL);
+
+    for (const char *p = shown; *p != '\0'; p = g_utf8_next_char (p))
+      {
+        gunichar c = g_utf8_get_char (p);
+
+        g_string_append_unichar (clean, g_unichar_iscntrl (c) ? 0xFFFD : c);
+      }
+    g_free (shown);
+    shown = g_string_free (clean, FALSE);
+  }
   g_set_error (error, GLOSS_ZIP_ERROR, GLOSS_ZIP_ERROR_UNSAFE_PATH,
                "“%s” was refused: it holds an entry “%s” whose place is unsafe "
                "(%s). Nothing was read from it; ask for a copy made by the "
@@ -210,11 +223,11 @@ set_damaged (GError        **error,
              const char     *archive_name,
              struct archive *archive)
 {
-  const char *why = archive_error_string (archive);
+  g_autofree char *why = g_strdup (archive_error_string (archive));
 
   g_set_error (error, GLOSS_ZIP_ERROR, GLOSS_ZIP_ERROR_CORRUPT,
                "“%s” is damaged and could not be read (%s). Ask for a new copy "
-               "of it.", archive_name, why != NULL ? why : "unknown error");
+               "of it.", archive_name, why != NULL ? g_strstrip (why) : "unknown error");
 }
 
 static gboolean
