@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlwriter.h>
 
@@ -288,7 +289,10 @@ parse_xml (const char  *data,
       const xmlError *err = xmlCtxtGetLastError (ctxt);
       g_autofree char *detail = NULL;
 
-      if (err != NULL && err->message != NULL)
+      if (err != NULL && err->message != NULL && strstr (err->message, "depth") != NULL)
+        detail = g_strdup_printf ("line %d: elements are nested more deeply than %u levels",
+                                  err->line, xmlParserMaxDepth);
+      else if (err != NULL && err->message != NULL)
         detail = g_strchomp (g_strdup_printf ("line %d: %s", err->line, err->message));
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                    "%s is not well-formed XML (%s). Nothing was imported.",
@@ -509,6 +513,8 @@ read_codes (RefiModel  *model,
         }
       g_hash_table_insert (model->codes, code->guid, code);
 
+      if (code->name != NULL)
+        g_strdelimit (code->name, "\r\n\t", ' ');
       if (code->name == NULL || *g_strstrip (code->name) == '\0')
         {
           g_free (code->name);
@@ -743,6 +749,8 @@ read_sources (RefiModel  *model,
       source->memo = get_text (first_child (n, "Description"));
       append_note_refs (model, n, &source->memo);
 
+      if (source->name != NULL)
+        g_strdelimit (source->name, "\r\n\t", ' ');
       if (source->name == NULL || *g_strstrip (source->name) == '\0')
         {
           g_free (source->name);
@@ -954,6 +962,8 @@ read_model (RefiModel  *model,
               refi_user_free (user);
               continue;
             }
+          if (user->name != NULL)
+            g_strdelimit (user->name, "\r\n\t", ' ');
           if (user->name == NULL || *g_strstrip (user->name) == '\0')
             {
               g_free (user->name);
@@ -1205,9 +1215,10 @@ load_texts (RefiModel     *model,
         }
 
       if (source->rich_path != NULL && is_blank (source->text))
-        skip (model, "The source “%s” has no text in its plain-text file; its text is only "
-              "in the rich-text file (%s), which Gloss does not read from REFI-QDA "
-              "projects. It was imported as it is.", source->name, source->rich_path);
+        skip (model, "The plain text of source “%s” is empty (white space only); its text "
+              "is only in the rich-text file (%s), which Gloss does not read from REFI-QDA "
+              "projects. It was imported with the empty text.", source->name,
+              source->rich_path);
 
       requests = g_array_sized_new (FALSE, FALSE, sizeof (PositionRequest),
                                     source->selections->len * 2);
@@ -1495,7 +1506,7 @@ ensure_dimension (Writer      *w,
   static const char multiple_sql[] = "SELECT multiple FROM dimension WHERE id = ?";
   static const char insert_sql[] =
     "INSERT INTO dimension (uuid, name, kind, multiple, level, position, memo, modified, revision) "
-    "VALUES (?, ?, ?, ?, 'nominal', (SELECT ifnull (max (position) + 1, 0) FROM dimension), "
+    "VALUES (?, ?, ?, ?, 'nominal', (SELECT ifnull (max (position), 0) + 1 FROM dimension), "
     "?, ?, 1)";
   g_autofree char *fresh_uuid = NULL;
   sqlite3_stmt *stmt;
@@ -1570,7 +1581,7 @@ import_code (Writer    *w,
   static const char insert_sql[] =
     "INSERT INTO code (uuid, dimension, parent, name, color, description, shortcut, "
     "position, memo, modified, revision) VALUES (?, ?, ?, ?, ?, ?, NULL, "
-    "(SELECT ifnull (max (position) + 1, 0) FROM code WHERE dimension = ?2 "
+    "(SELECT ifnull (max (position), 0) + 1 FROM code WHERE dimension = ?2 "
     "AND ifnull (parent, 0) = ifnull (?3, 0)), NULL, ?7, 1)";
   g_autofree char *name = g_strdup (code->name);
   sqlite3_stmt *stmt;
@@ -1711,7 +1722,7 @@ import_document (Writer      *w,
   static const char insert_sql[] =
     "INSERT INTO document (uuid, title, text, sha256, length, source_name, imported_at, "
     "memo, position, modified, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-    "(SELECT ifnull (max (position) + 1, 0) FROM document), ?7, 1)";
+    "(SELECT ifnull (max (position), 0) + 1 FROM document), ?7, 1)";
   static const char segment_sql[] =
     "INSERT INTO segment (document, start, \"end\", kind, speaker) VALUES (?, ?, ?, ?, ?)";
   static const char attribute_sql[] =
@@ -2079,15 +2090,21 @@ import_selections (Writer      *w,
           continue;
         }
 
+      /* Gloss keeps an annotation only with a code or a note. */
       codes = codes_for_selection (w, source, sel);
-      if (codes->len == 0 && sel->n_codings > 0 && sel->note == NULL)
+      if (codes->len == 0 && sel->note == NULL)
         {
-          skip (w->model, "The selection %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " in “%s” "
-                "was left out: none of its codes could be brought in.",
-                sel->cp_start, sel->cp_end, source->name);
+          if (sel->n_codings > 0)
+            skip (w->model, "The selection %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " in “%s” "
+                  "was left out: none of its codes could be brought in.",
+                  sel->cp_start, sel->cp_end, source->name);
+          else
+            skip (w->model, "The selection %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " in “%s” "
+                  "was left out: it has neither codes nor a note.",
+                  sel->cp_start, sel->cp_end, source->name);
           continue;
         }
-      if (sel->n_codings == 0)
+      if (codes->len == 0)
         n_uncoded++;
 
       switch (update_existing (w, sel, document, codes, error))
@@ -2149,10 +2166,10 @@ import_selections (Writer      *w,
     }
 
   if (n_uncoded > 0)
-    skip (w->model, "%u selection%s in “%s” had no codes; %s imported as annotation%s "
-          "without codes, keeping %s note%s.", n_uncoded, n_uncoded == 1 ? "" : "s",
+    skip (w->model, "%u selection%s in “%s” had no codes; %s imported as note%s "
+          "(annotation%s without codes).", n_uncoded, n_uncoded == 1 ? "" : "s",
           source->name, n_uncoded == 1 ? "it was" : "they were", n_uncoded == 1 ? "" : "s",
-          n_uncoded == 1 ? "its" : "their", n_uncoded == 1 ? "" : "s");
+          n_uncoded == 1 ? "" : "s");
   ok = TRUE;
 
 out:
@@ -2510,11 +2527,24 @@ write_int_attr (xmlTextWriter  *xml,
   return write_attr (xml, name, buf, error);
 }
 
-/* A Gloss timestamp as xsd:dateTime, or NULL when it is not one. */
+/* A Gloss timestamp as xsd:dateTime in whole seconds, as every REFI-QDA
+ * program writes them; NULL when it is not a timestamp. */
 static char *
 xsd_datetime (const char *timestamp)
 {
-  return timestamp_from_xsd (timestamp);
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GTimeZone) tz = NULL;
+
+  if (timestamp == NULL)
+    return NULL;
+  tz = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (timestamp, tz);
+  if (dt == NULL)
+    return NULL;
+  utc = g_date_time_to_utc (dt);
+
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 /* The GUID written for a Gloss uuid: lower case, a fresh one if malformed. */
