@@ -40,7 +40,7 @@ G_DEFINE_QUARK (gloss-text-error-quark, gloss_text_error)
  * the text, images may sit beside it. */
 #define DOCUMENT_ZIP_LIMITS { (gsize) GLOSS_MAX_TEXT_BYTES * 4, 512u << 20, 100000, 200 }
 
-#define UTF16_CHUNK (64 * 1024)
+#define CONVERT_CHUNK (64 * 1024)
 
 static void
 set_too_large (GError **error)
@@ -282,7 +282,7 @@ decode_iconv (const char  *data,
 {
   Normaliser n = { NULL, 0, 1, FALSE, FALSE };
   GIConv cd;
-  char chunk[UTF16_CHUNK];
+  char chunk[CONVERT_CHUNK];
   char *in = (char *) data;
   gsize in_left = len;
   gboolean ok = TRUE;
@@ -905,7 +905,9 @@ gloss_text_read_file (const char  *path,
       return NULL;
     }
 
-  /* Told by content: the extension only sharpens the message */
+  /* Told by content: the extension only sharpens the message.  Word and
+   * OpenDocument XML declares its own encoding, so @encoding is for text
+   * files only. */
   if (len >= 4 && memcmp (data, "PK\x03\x04", 4) == 0)
     return read_zip_document (path, display_name, error);
 

@@ -242,10 +242,12 @@ read_entry_data (struct archive        *archive,
 {
   g_autoptr(GByteArray) buffer = NULL;
   gint64 packed_start = archive_filter_bytes (archive, -1);
+  /* a GByteArray holds at most G_MAXUINT bytes */
+  guint64 max_entry = MIN ((guint64) limits->max_entry_size, (guint64) G_MAXUINT);
   gsize count = 0;
 
   /* Trust the header only for the first allocation */
-  buffer = g_byte_array_sized_new (declared >= 0 && (guint64) declared <= limits->max_entry_size
+  buffer = g_byte_array_sized_new (declared >= 0 && (guint64) declared <= max_entry
                                    ? (guint) declared : READ_CHUNK);
 
   for (;;)
@@ -264,9 +266,9 @@ read_entry_data (struct archive        *archive,
 
       count += (gsize) n;
 
-      if (count > limits->max_entry_size)
+      if (count > max_entry)
         {
-          g_autofree char *cap = g_format_size_full (limits->max_entry_size, G_FORMAT_SIZE_IEC_UNITS);
+          g_autofree char *cap = g_format_size_full (max_entry, G_FORMAT_SIZE_IEC_UNITS);
 
           g_set_error (error, GLOSS_ZIP_ERROR, GLOSS_ZIP_ERROR_TOO_LARGE,
                        "“%s” was refused: its entry “%s” unpacks to more than %s, "
