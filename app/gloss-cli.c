@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include <libxml/parser.h>
 
 #include "gloss-cli-private.h"
 #include "gloss-project.h"
@@ -808,6 +809,7 @@ main (int argc, char **argv)
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  xmlInitParser ();
 
   if (argc < 2)
     {

@@ -3485,10 +3485,12 @@ gloss_project_list_annotations (GlossProject                 *self,
   ranged = filter->document != 0 && filter->range_end > filter->range_start;
 
   /* Fixed fragments only; every value is bound below. */
-  if (ranged)
-    g_string_append (sql, "JOIN annotation_span s ON s.id = a.id AND s.document0 <= ?1 "
-                          "AND s.document1 >= ?1 AND s.start0 < ?6 AND s.end0 > ?5 ");
   g_string_append (sql, "WHERE 1");
+  /* The span index drives a range query: the subquery runs first, then
+   * each hit is looked up by rowid. */
+  if (ranged)
+    g_string_append (sql, " AND a.id IN (SELECT id FROM annotation_span WHERE document0 <= ?1 "
+                          "AND document1 >= ?1 AND start0 < ?6 AND end0 > ?5)");
   if (filter->document != 0)
     g_string_append (sql, " AND a.document = ?1");
   if (filter->code != 0)
@@ -3745,6 +3747,78 @@ describe_codes (GlossProject *self,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* Inside a write: inserts one annotation and its codes, indexes its span. */
+static gint64
+insert_annotation (GlossProject  *self,
+                   gint64         document,
+                   gint64         start,
+                   gint64         end,
+                   const gint64  *codes,
+                   guint          n_codes,
+                   const char    *note,
+                   gint64         annotator,
+                   const char    *now,
+                   GError       **error)
+{
+  static const char sql[] =
+    "INSERT INTO annotation (uuid, document, start, \"end\", quote, note, annotator, created, "
+    "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)";
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *quote = NULL;
+  gint64 id;
+
+  if (!check_codes_or_note (n_codes, note, error))
+    return 0;
+  quote = cut_quote (self, document, start, end, error);
+  if (quote == NULL)
+    return 0;
+
+  {
+    g_autoptr(GlossStmt) stmt = prepare (self, sql, error);
+
+    if (stmt == NULL)
+      return 0;
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64 (stmt, 2, document);
+    sqlite3_bind_int64 (stmt, 3, start);
+    sqlite3_bind_int64 (stmt, 4, end);
+    sqlite3_bind_text (stmt, 5, quote, -1, SQLITE_TRANSIENT);
+    bind_text_or_null (stmt, 6, note != NULL && *note != '\0' ? note : NULL);
+    sqlite3_bind_int64 (stmt, 7, annotator);
+    sqlite3_bind_text (stmt, 8, now, -1, SQLITE_TRANSIENT);
+    if (!step_done (self, stmt, "annotation", error))
+      return 0;
+    id = sqlite3_last_insert_rowid (self->db);
+  }
+
+  if (!write_codes (self, id, codes, n_codes, error) ||
+      !_gloss_project_sync_span (self, id, error))
+    return 0;
+
+  return id;
+}
+
+static const char *
+annotator_or_default (GlossProject  *self,
+                      const char    *annotator,
+                      GError       **error)
+{
+  if (annotator == NULL)
+    annotator = gloss_project_get_default_annotator (self);
+  if (annotator == NULL)
+    g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
+                 _("Name the annotator: this project has no default annotator."));
+
+  return annotator;
+}
+
+/**
+ * gloss_project_add_annotation:
+ * @codes: (array length=n_codes): code ids, at least one unless @note is given
+ * @annotator: (nullable): who annotates; %NULL: the default annotator
+ *
+ * Returns: the new annotation's id, or 0 with @error set
+ */
 gint64
 gloss_project_add_annotation (GlossProject  *self,
                               gint64         document,
@@ -3756,33 +3830,16 @@ gloss_project_add_annotation (GlossProject  *self,
                               const char    *annotator,
                               GError       **error)
 {
-  static const char sql[] =
-    "INSERT INTO annotation (uuid, document, start, \"end\", quote, note, annotator, created, "
-    "modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?8)";
-  g_autofree char *quote = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *now = gloss_timestamp_now ();
   g_autofree char *action = NULL;
   g_autofree char *names = NULL;
   gint64 annotator_id;
   gint64 id = 0;
-  gboolean ok;
 
   g_return_val_if_fail (GLOSS_IS_PROJECT (self), 0);
 
-  if (!check_codes_or_note (n_codes, note, error))
-    return 0;
-  if (annotator == NULL)
-    annotator = gloss_project_get_default_annotator (self);
-  if (annotator == NULL)
-    {
-      g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                   _("Name the annotator: this project has no default annotator."));
-      return 0;
-    }
-
-  quote = cut_quote (self, document, start, end, error);
-  if (quote == NULL)
+  annotator = annotator_or_default (self, annotator, error);
+  if (annotator == NULL || !check_codes_or_note (n_codes, note, error))
     return 0;
   names = describe_codes (self, codes, n_codes);
 
@@ -3790,34 +3847,66 @@ gloss_project_add_annotation (GlossProject  *self,
     return 0;
 
   annotator_id = _gloss_project_ensure_annotator (self, annotator, NULL, error);
-  ok = annotator_id != 0;
-  if (ok)
-    {
-      g_autoptr(GlossStmt) stmt = prepare (self, sql, error);
-
-      ok = stmt != NULL;
-      if (ok)
-        {
-          sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-          sqlite3_bind_int64 (stmt, 2, document);
-          sqlite3_bind_int64 (stmt, 3, start);
-          sqlite3_bind_int64 (stmt, 4, end);
-          sqlite3_bind_text (stmt, 5, quote, -1, SQLITE_TRANSIENT);
-          bind_text_or_null (stmt, 6, note != NULL && *note != '\0' ? note : NULL);
-          sqlite3_bind_int64 (stmt, 7, annotator_id);
-          sqlite3_bind_text (stmt, 8, now, -1, SQLITE_TRANSIENT);
-          ok = step_done (self, stmt, "annotation", error);
-          id = sqlite3_last_insert_rowid (self->db);
-        }
-    }
-  ok = ok && write_codes (self, id, codes, n_codes, error);
-  ok = ok && _gloss_project_sync_span (self, id, error);
+  if (annotator_id != 0)
+    id = insert_annotation (self, document, start, end, codes, n_codes, note, annotator_id,
+                            now, error);
 
   action = g_strdup_printf (_("Tag “%s”"), names);
-  if (!finish_write (self, ok, action, error))
+  if (!finish_write (self, id != 0, action, error))
     return 0;
 
   return id;
+}
+
+/**
+ * gloss_project_add_annotations:
+ * @items: (array length=n_items): the annotations
+ * @annotator: (nullable): who annotates; %NULL: the default annotator
+ * @ids: (nullable) (element-type gint64): receives the new ids
+ *
+ * Adds many annotations in one transaction, undone as one step.  All or
+ * nothing: one bad item refuses the whole batch.
+ */
+gboolean
+gloss_project_add_annotations (GlossProject              *self,
+                               const GlossNewAnnotation  *items,
+                               guint                      n_items,
+                               const char                *annotator,
+                               GArray                    *ids,
+                               GError                   **error)
+{
+  g_autofree char *now = gloss_timestamp_now ();
+  g_autofree char *action = NULL;
+  gint64 annotator_id;
+  gboolean ok;
+
+  g_return_val_if_fail (GLOSS_IS_PROJECT (self), FALSE);
+
+  annotator = annotator_or_default (self, annotator, error);
+  if (annotator == NULL || !_gloss_project_begin (self, error))
+    return FALSE;
+
+  annotator_id = _gloss_project_ensure_annotator (self, annotator, NULL, error);
+  ok = annotator_id != 0;
+  for (guint i = 0; ok && i < n_items; i++)
+    {
+      gint64 id = insert_annotation (self, items[i].document, items[i].start, items[i].end,
+                                     items[i].codes, items[i].n_codes, items[i].note,
+                                     annotator_id, now, error);
+
+      ok = id != 0;
+      if (!ok)
+        g_prefix_error (error, _("Annotation %u of %u: "), i + 1, n_items);
+      else if (ids != NULL)
+        g_array_append_val (ids, id);
+    }
+
+  if (!ok && ids != NULL)
+    g_array_set_size (ids, 0);
+
+  action = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %u annotation",
+                                         "Add %u annotations", n_items), n_items);
+  return finish_write (self, ok, action, error);
 }
 
 /* Bumps modified and revision, inside a write. */

@@ -233,6 +233,22 @@ gint64        gloss_project_add_annotation   (GlossProject    *self,
                                               const char      *note,
                                               const char      *annotator,
                                               GError         **error);
+typedef struct
+{
+  gint64        document;
+  gint64        start;
+  gint64        end;
+  const gint64 *codes;
+  guint         n_codes;
+  const char   *note;
+} GlossNewAnnotation;
+
+gboolean      gloss_project_add_annotations  (GlossProject    *self,
+                                              const GlossNewAnnotation *items,
+                                              guint            n_items,
+                                              const char      *annotator,
+                                              GArray          *ids,
+                                              GError         **error);
 gboolean      gloss_project_set_annotation_span  (GlossProject *self,
                                                   gint64        annotation,
                                                   gint64        start,
