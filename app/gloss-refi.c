@@ -116,6 +116,7 @@ typedef struct
   GHashTable *codes;          /* guid → RefiCode (borrowed) */
   GPtrArray  *sources;        /* (element-type RefiSource) */
   GHashTable *notes;          /* guid → text */
+  GHashTable *used_notes;     /* guids of notes attached somewhere */
   GHashTable *variables;      /* guid → name */
   GPtrArray  *skipped;        /* (element-type utf8) */
 } RefiModel;
@@ -179,6 +180,7 @@ refi_model_new (void)
   model->codes = g_hash_table_new (g_str_hash, g_str_equal);
   model->sources = g_ptr_array_new_with_free_func ((GDestroyNotify) refi_source_free);
   model->notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  model->used_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   model->variables = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   model->skipped = g_ptr_array_new_with_free_func (g_free);
 
@@ -194,6 +196,7 @@ refi_model_free (RefiModel *model)
   g_clear_pointer (&model->top_codes, g_ptr_array_unref);
   g_clear_pointer (&model->sources, g_ptr_array_unref);
   g_clear_pointer (&model->notes, g_hash_table_unref);
+  g_clear_pointer (&model->used_notes, g_hash_table_unref);
   g_clear_pointer (&model->variables, g_hash_table_unref);
   g_clear_pointer (&model->skipped, g_ptr_array_unref);
   g_free (model);
@@ -469,6 +472,8 @@ append_note_refs (RefiModel  *model,
       guid = normalise_guid (raw);
       text = guid != NULL ? g_hash_table_lookup (model->notes, guid) : NULL;
       append_paragraph (target, text);
+      if (text != NULL)
+        g_hash_table_add (model->used_notes, g_steal_pointer (&guid));
     }
 }
 
@@ -829,7 +834,11 @@ report_unread (RefiModel  *model,
                xmlNode    *root)
 {
   static const char *known[] = { "Users", "CodeBook", "Codes", "Variables", "Sources",
-                                 "Notes", "Description" };
+                                 "Notes", "Description", "NoteRef" };
+  g_autofree char *description = NULL;
+  guint unused_notes = 0;
+  GHashTableIter iter;
+  gpointer guid;
 
   for (xmlNode *n = root->children; n != NULL; n = n->next)
     {
@@ -856,10 +865,23 @@ report_unread (RefiModel  *model,
         skip (model, "%u link%s left out: Gloss has no links.", count, count == 1 ? "" : "s");
       else if (strcmp ((const char *) n->name, "Graphs") == 0)
         skip (model, "%u graph%s left out: Gloss has no graphs.", count, count == 1 ? "" : "s");
-      else if (strcmp ((const char *) n->name, "NoteRef") != 0)
+      else
         skip (model, "The part <%s> was left out: Gloss does not read it.",
               (const char *) n->name);
     }
+
+  description = get_text (first_child (root, "Description"));
+  if (description != NULL)
+    skip (model, "The description of the project as a whole was left out: Gloss keeps "
+          "notes on documents, codes and annotations only.");
+
+  g_hash_table_iter_init (&iter, model->notes);
+  while (g_hash_table_iter_next (&iter, &guid, NULL))
+    if (!g_hash_table_contains (model->used_notes, guid))
+      unused_notes++;
+  if (unused_notes > 0)
+    skip (model, "%u note%s not attached to a source, selection or code %s left out.",
+          unused_notes, unused_notes == 1 ? "" : "s", unused_notes == 1 ? "was" : "were");
 }
 
 static gboolean

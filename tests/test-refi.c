@@ -1182,8 +1182,10 @@ test_reports_what_it_cannot_carry (Fixture       *f,
     "</TextSource>"
     "<PDFSource guid=\"aaaaaaaa-0000-4000-8000-000000000003\" name=\"Scan\" path=\"internal://scan.pdf\"/>"
     "</Sources>"
-    "<Notes><Note guid=\"55555555-0000-4000-8000-000000000001\" name=\"n\"><PlainTextContent>Linked note</PlainTextContent></Note></Notes>"
+    "<Notes><Note guid=\"55555555-0000-4000-8000-000000000001\" name=\"n\"><PlainTextContent>Linked note</PlainTextContent></Note>"
+    "<Note guid=\"55555555-0000-4000-8000-000000000002\" name=\"loose\"><PlainTextContent>Nobody links me</PlainTextContent></Note></Notes>"
     "<Sets><Set guid=\"44444444-0000-4000-8000-000000000001\" name=\"s\"/></Sets>"
+    "<Description>About the whole project</Description>"
     "</Project>", secret);
   g_autofree char *qdpx = make_qdpx (f, "maxqda.qdpx", qde, "sources/interview one.txt",
                                      "Hello world and more.\n", NULL);
@@ -1217,6 +1219,8 @@ test_reports_what_it_cannot_carry (Fixture       *f,
   g_assert_true (report_mentions (report, "case"));
   g_assert_true (report_mentions (report, "set"));
   g_assert_true (report_mentions (report, "colour of “Stance”"));
+  g_assert_true (report_mentions (report, "1 note not attached"));
+  g_assert_true (report_mentions (report, "description of the project"));
 
   /* The note without codes, with its linked note, by its user. */
   id = gloss_project_resolve_annotation (f->project, "bbbbbbbb-0000-4000-8000-000000000003",
