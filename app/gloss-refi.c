@@ -2383,6 +2383,7 @@ gloss_refi_import (GlossProject       *project,
   g_autoptr(RefiModel) model = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *action = NULL;
+  g_autoptr(GError) local_error = NULL;
   GlossImportReport counts = { 0 };
   Writer w = { 0 };
   gboolean ok;
@@ -2418,7 +2419,9 @@ gloss_refi_import (GlossProject       *project,
       return FALSE;
     }
 
-  ok = write_model (&w, error);
+  /* The writer tells "no row" from "failed" by the error it was given, so
+   * it always gets one. */
+  ok = write_model (&w, &local_error);
   /* Statements are finalised before the transaction ends. */
   g_clear_pointer (&w.stmts, g_hash_table_unref);
 
@@ -2426,6 +2429,10 @@ gloss_refi_import (GlossProject       *project,
     {
       _gloss_project_rollback (project);
       writer_clear (&w);
+      if (local_error == NULL)
+        g_set_error (&local_error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
+                     "The import failed. Nothing was changed.");
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
 
