@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "gloss-project.h"
+#include "gloss-span-index.h"
+#include "gloss-text-view.h"
+#include "gloss-ui-test.h"
+
+/* Geometry of the bands, as gloss-text-view.c draws them. */
+#define BAND_TOP    2
+#define BAND_HEIGHT 3
+#define BAND_GAP    1
+#define TINT_ALPHA_LIGHT 0.22
+
+static gboolean have_display;
+
+/* The span index --------------------------------------------------------- */
+
+static int
+compare_uint (gconstpointer a,
+              gconstpointer b)
+{
+  guint ua = *(const guint *) a, ub = *(const guint *) b;
+
+  return (ua > ub) - (ua < ub);
+}
+
+static void
+test_index_matches_brute_force (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20231126);
+
+  for (guint round = 0; round < 40; round++)
+    {
+      guint n = round < 10 ? round : (guint) g_rand_int_range (rand, 1, 3000);
+      gint64 length = g_rand_int_range (rand, 10, 20000);
+      g_autofree GlossSpanIndexEntry *entries = g_new0 (GlossSpanIndexEntry, MAX (n, 1));
+      g_autoptr(GlossSpanIndex) index = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          gint64 start = g_rand_int_range (rand, 0, (gint32) length - 1);
+          gint64 span = g_rand_boolean (rand) ? g_rand_int_range (rand, 1, 20)
+                                              : g_rand_int_range (rand, 1, (gint32) length);
+
+          entries[i].start = start;
+          entries[i].end = MIN (start + span, length);
+          entries[i].id = i;
+        }
+
+      index = gloss_span_index_new (entries, n);
+      g_assert_cmpuint (gloss_span_index_get_size (index), ==, n);
+
+      for (guint q = 0; q < 200; q++)
+        {
+          gint64 qs = g_rand_int_range (rand, -5, (gint32) length + 5);
+          gint64 qe = qs + g_rand_int_range (rand, 0, 400);
+          g_autoptr(GArray) got = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_autoptr(GArray) want = g_array_new (FALSE, FALSE, sizeof (guint));
+
+          gloss_span_index_query (index, qs, qe, got);
+          for (guint i = 0; i < n; i++)
+            if (entries[i].start < qe && entries[i].end > qs && qe > qs)
+              g_array_append_val (want, entries[i].id);
+
+          /* In order of start. */
+          for (guint i = 1; i < got->len; i++)
+            g_assert_cmpint (entries[g_array_index (got, guint, i - 1)].start, <=,
+                             entries[g_array_index (got, guint, i)].start);
+
+          g_array_sort (got, compare_uint);
+          g_array_sort (want, compare_uint);
+          g_assert_cmpuint (got->len, ==, want->len);
+          if (want->len > 0)
+            g_assert_cmpmem (got->data, got->len * sizeof (guint), want->data, want->len * sizeof (guint));
+        }
+    }
+}
+
+static void
+test_index_edges (void)
+{
+  GlossSpanIndexEntry entries[] = {
+    { 10, 20, 0 },
+    { 20, 30, 1 },
+    { 0, 1, 2 },
+    { 10, 20, 3 },   /* a twin: both must come back */
+  };
+  g_autoptr(GlossSpanIndex) index = gloss_span_index_new (entries, G_N_ELEMENTS (entries));
+  g_autoptr(GlossSpanIndex) empty = gloss_span_index_new (NULL, 0);
+  g_autoptr(GArray) result = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  /* End is exclusive: [20, 30) does not touch 19, [10, 20) does not touch 20. */
+  gloss_span_index_query (index, 19, 20, result);
+  g_assert_cmpuint (result->len, ==, 2);
+  g_array_sort (result, compare_uint);
+  g_assert_cmpuint (g_array_index (result, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (result, guint, 1), ==, 3);
+
+  g_array_set_size (result, 0);
+  gloss_span_index_query (index, 20, 21, result);
+  g_assert_cmpuint (result->len, ==, 1);
+  g_assert_cmpuint (g_array_index (result, guint, 0), ==, 1);
+
+  /* An empty or reversed range touches nothing. */
+  g_array_set_size (result, 0);
+  gloss_span_index_query (index, 15, 15, result);
+  gloss_span_index_query (index, 25, 5, result);
+  gloss_span_index_query (empty, 0, 100, result);
+  g_assert_cmpuint (result->len, ==, 0);
+
+  g_array_set_size (result, 0);
+  gloss_span_index_query (index, 30, 1000, result);
+  g_assert_cmpuint (result->len, ==, 0);
+}
+
+static void
+test_index_large (void)
+{
+  const guint n = 100000;
+  const gint64 length = 1000000;
+  g_autofree GlossSpanIndexEntry *entries = g_new (GlossSpanIndexEntry, n);
+  g_autoptr(GlossSpanIndex) index = NULL;
+  g_autoptr(GArray) result = g_array_new (FALSE, FALSE, sizeof (guint));
+  gint64 t0, t1;
+  guint expected = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      entries[i].start = (gint64) i * (length / n);
+      entries[i].end = entries[i].start + 5 + i % 40;
+      entries[i].id = i;
+    }
+  /* One span over the whole text must also come back at the end. */
+  entries[0].end = length;
+
+  t0 = g_get_monotonic_time ();
+  index = gloss_span_index_new (entries, n);
+  t1 = g_get_monotonic_time ();
+  g_test_message ("built an index of %u spans in %.1f ms", n, (t1 - t0) / 1000.0);
+
+  for (guint i = 0; i < n; i++)
+    if (entries[i].start < length && entries[i].end > length - 3000)
+      expected++;
+
+  t0 = g_get_monotonic_time ();
+  for (int round = 0; round < 1000; round++)
+    {
+      g_array_set_size (result, 0);
+      gloss_span_index_query (index, length - 3000, length, result);
+    }
+  t1 = g_get_monotonic_time ();
+  g_test_message ("a screenful at the end of the text: %u spans in %.2f µs per query",
+                  result->len, (t1 - t0) / 1000.0);
+  g_assert_cmpuint (result->len, ==, expected);
+  g_assert_cmpuint (g_array_index (result, guint, 0), ==, 0);
+}
+
+/* Rendering ----------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkWidget     *window;
+  GlossTextView *view;
+} ViewFixture;
+
+static const char *sample_text =
+  "1. Where do the talks stand?\n"
+  "\n"
+  "Alpha beta gamma delta epsilon zeta eta theta.\n"
+  "\n"
+  "Read more: an unrelated article\n";
+
+static void
+view_fixture_set_up (ViewFixture   *fixture,
+                     gconstpointer  data)
+{
+  GtkWidget *scrolled;
+
+  if (!have_display)
+    return;
+
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 800, 500);
+  scrolled = gtk_scrolled_window_new ();
+  fixture->view = GLOSS_TEXT_VIEW (gloss_text_view_new ());
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (fixture->view));
+  gtk_window_set_child (GTK_WINDOW (fixture->window), scrolled);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+view_fixture_tear_down (ViewFixture   *fixture,
+                        gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (fixture->window));
+}
+
+static gboolean
+skip_without_display (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static GPtrArray *
+sample_segments (void)
+{
+  GPtrArray *segments = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_segment_free);
+  struct { gint64 start, end; GlossSegmentKind kind; const char *speaker; } s[] = {
+    { 0, 28, GLOSS_SEGMENT_QUESTION, "Interviewer" },
+    { 30, 76, GLOSS_SEGMENT_ANSWER, "Interviewee" },
+    { 78, 109, GLOSS_SEGMENT_LINK, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (s); i++)
+    {
+      GlossSegment *segment = g_new0 (GlossSegment, 1);
+
+      segment->start = s[i].start;
+      segment->end = s[i].end;
+      segment->kind = s[i].kind;
+      segment->speaker = g_strdup (s[i].speaker);
+      g_ptr_array_add (segments, segment);
+    }
+  return segments;
+}
+
+static GlossTextSpan
+make_span (gint64      start,
+           gint64      end,
+           gint64      annotation,
+           guint       dimension,
+           const char *color,
+           const char *label)
+{
+  GlossTextSpan span = { start, end, annotation, dimension, { 0, }, g_intern_string (label) };
+
+  g_assert_true (gdk_rgba_parse (&span.color, color));
+  return span;
+}
+
+static void
+iter_rect (GlossTextView *view,
+           gint64         offset,
+           GdkRectangle  *rect)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &iter, rect);
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (view), GTK_TEXT_WINDOW_WIDGET,
+                                         rect->x, rect->y, &rect->x, &rect->y);
+}
+
+static void
+assert_pixel_near (const GlossTestPixels *pixels,
+                   int                    x,
+                   int                    y,
+                   const GdkRGBA         *color,
+                   int                    tolerance)
+{
+  int rgb[3];
+
+  gloss_test_pixel (pixels, x, y, rgb);
+  if (!gloss_test_color_near (rgb, color, tolerance))
+    g_error ("pixel (%d, %d) is #%02x%02x%02x, expected about #%02x%02x%02x",
+             x, y, rgb[0], rgb[1], rgb[2],
+             (int) (color->red * 255 + .5), (int) (color->green * 255 + .5), (int) (color->blue * 255 + .5));
+}
+
+static void
+assert_pixel_not_near (const GlossTestPixels *pixels,
+                       int                    x,
+                       int                    y,
+                       const GdkRGBA         *color,
+                       int                    tolerance)
+{
+  int rgb[3];
+
+  gloss_test_pixel (pixels, x, y, rgb);
+  if (gloss_test_color_near (rgb, color, tolerance))
+    g_error ("pixel (%d, %d) is #%02x%02x%02x, too close to #%02x%02x%02x",
+             x, y, rgb[0], rgb[1], rgb[2],
+             (int) (color->red * 255 + .5), (int) (color->green * 255 + .5), (int) (color->blue * 255 + .5));
+}
+
+/* The view's own background, read where nothing is drawn: far right of
+ * the blank second line. */
+static void
+background_color (GlossTextView         *view,
+                  const GlossTestPixels *pixels,
+                  GdkRGBA               *background)
+{
+  GdkRectangle blank;
+  int rgb[3];
+
+  iter_rect (view, 29, &blank);
+  gloss_test_pixel (pixels, blank.x + 40, blank.y + blank.height / 2, rgb);
+  *background = (GdkRGBA) { rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0, 1.0 };
+}
+
+static void
+test_buffer_holds_only_text (ViewFixture   *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) segments = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter start, end;
+  g_autofree char *text = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  segments = sample_segments ();
+  gloss_text_view_set_document (fixture->view, sample_text, segments);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fixture->view));
+
+  /* Speaker labels are drawn, never inserted: offsets stay code points. */
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_slice (buffer, &start, &end, TRUE);
+  g_assert_cmpstr (text, ==, sample_text);
+  g_assert_cmpint (gtk_text_buffer_get_char_count (buffer), ==, g_utf8_strlen (sample_text, -1));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (fixture->view)));
+}
+
+static void
+test_span_pixels (ViewFixture   *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GlossTextSpan span;
+  GdkRectangle first, space_in, space_out, last;
+  GdkRGBA background, tint;
+  int band;
+
+  if (skip_without_display ())
+    return;
+
+  segments = sample_segments ();
+  gloss_text_view_set_document (fixture->view, sample_text, segments);
+  /* "beta gamma" in "Alpha beta gamma delta …" */
+  span = make_span (36, 46, 7, 0, "#1c71d8", "Pakistan");
+  g_array_append_val (spans, span);
+  gloss_text_view_set_spans (fixture->view, spans);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 1);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  background_color (fixture->view, pixels, &background);
+  tint = gloss_test_blend (&span.color, TINT_ALPHA_LIGHT, &background);
+
+  iter_rect (fixture->view, 36, &first);
+  iter_rect (fixture->view, 40, &space_in);   /* the space inside the span */
+  iter_rect (fixture->view, 35, &space_out);  /* the space before it */
+  iter_rect (fixture->view, 45, &last);
+  g_assert_cmpint (first.y, ==, last.y);
+
+  /* The band under the line carries the code's colour, from the first
+   * glyph to the last, and stops there. */
+  band = first.y + first.height + BAND_TOP + 1;
+  assert_pixel_near (pixels, first.x + 1, band, &span.color, 12);
+  assert_pixel_near (pixels, (first.x + last.x + last.width) / 2, band, &span.color, 12);
+  assert_pixel_near (pixels, last.x + last.width - 2, band, &span.color, 12);
+  assert_pixel_not_near (pixels, space_out.x + space_out.width / 2, band, &span.color, 40);
+  assert_pixel_near (pixels, space_out.x + space_out.width / 2, band, &background, 6);
+  assert_pixel_near (pixels, last.x + last.width + 3, band, &background, 6);
+
+  /* The tint behind the text (read in a space, where no glyph is). */
+  assert_pixel_near (pixels, space_in.x + space_in.width / 2, space_in.y + space_in.height / 2, &tint, 10);
+  assert_pixel_near (pixels, space_out.x + space_out.width / 2, space_out.y + space_out.height / 2,
+                     &background, 6);
+
+  /* Nothing drawn in the second dimension's band row. */
+  assert_pixel_near (pixels, (first.x + last.x) / 2, band + BAND_HEIGHT + BAND_GAP, &background, 6);
+
+  /* After the spans are gone the band is gone too. */
+  gloss_text_view_set_spans (fixture->view, NULL);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 2);
+  g_clear_pointer (&pixels, gloss_test_pixels_free);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  assert_pixel_near (pixels, (first.x + last.x + last.width) / 2, band, &background, 6);
+  assert_pixel_near (pixels, space_in.x + space_in.width / 2, space_in.y + space_in.height / 2, &background, 6);
+}
+
+static void
+test_overlapping_dimensions (ViewFixture   *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GlossTextSpan actor, theme, stance;
+  GdkRectangle a, b, c;
+  GdkRGBA background;
+  int row0, row1, row2;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  /* Annotation 1: "beta gamma delta" as an actor and a stance;
+   * annotation 2: "gamma delta epsilon" as a theme. */
+  actor = make_span (36, 52, 1, 0, "#e01b24", "Russia");
+  stance = make_span (36, 52, 1, 2, "#26a269", "cooperative");
+  theme = make_span (41, 60, 2, 1, "#9141ac", "Energy");
+  g_array_append_val (spans, theme);
+  g_array_append_val (spans, actor);
+  g_array_append_val (spans, stance);
+  gloss_text_view_set_spans (fixture->view, spans);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  background_color (fixture->view, pixels, &background);
+
+  iter_rect (fixture->view, 37, &a);  /* in "beta": annotation 1 only */
+  iter_rect (fixture->view, 44, &b);  /* in "gamma": both */
+  iter_rect (fixture->view, 55, &c);  /* in "epsilon": annotation 2 only */
+  row0 = a.y + a.height + BAND_TOP + 1;
+  row1 = row0 + BAND_HEIGHT + BAND_GAP;
+  row2 = row1 + BAND_HEIGHT + BAND_GAP;
+
+  /* Each dimension keeps its own row, so the overlap shows all three. */
+  assert_pixel_near (pixels, a.x + 1, row0, &actor.color, 12);
+  assert_pixel_near (pixels, a.x + 1, row1, &background, 6);
+  assert_pixel_near (pixels, a.x + 1, row2, &stance.color, 12);
+  assert_pixel_near (pixels, b.x + 1, row0, &actor.color, 12);
+  assert_pixel_near (pixels, b.x + 1, row1, &theme.color, 12);
+  assert_pixel_near (pixels, b.x + 1, row2, &stance.color, 12);
+  assert_pixel_near (pixels, c.x + 1, row0, &background, 6);
+  assert_pixel_near (pixels, c.x + 1, row1, &theme.color, 12);
+  assert_pixel_near (pixels, c.x + 1, row2, &background, 6);
+}
+
+static void
+test_selected_annotation (ViewFixture   *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) before = NULL;
+  g_autoptr(GlossTestPixels) after = NULL;
+  GlossTextSpan span;
+  GdkRectangle space;
+  GdkRGBA background, light, strong;
+  int rgb[3];
+  guint notified = 0;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  span = make_span (36, 46, 9, 0, "#c64600", "India");
+  g_array_append_val (spans, span);
+  gloss_text_view_set_spans (fixture->view, spans);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  before = gloss_test_render (GTK_WIDGET (fixture->view));
+  background_color (fixture->view, before, &background);
+
+  g_signal_connect_swapped (fixture->view, "notify::selected-annotation",
+                            G_CALLBACK (g_atomic_int_inc), &notified);
+  gloss_text_view_set_selected_annotation (fixture->view, 9);
+  gloss_text_view_set_selected_annotation (fixture->view, 9);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpint (gloss_text_view_get_selected_annotation (fixture->view), ==, 9);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 2);
+  after = gloss_test_render (GTK_WIDGET (fixture->view));
+
+  iter_rect (fixture->view, 40, &space);
+  light = gloss_test_blend (&span.color, TINT_ALPHA_LIGHT, &background);
+  strong = gloss_test_blend (&span.color, 0.5, &background);
+  assert_pixel_near (before, space.x + space.width / 2, space.y + space.height / 2, &light, 10);
+  assert_pixel_near (after, space.x + space.width / 2, space.y + space.height / 2, &strong, 10);
+  gloss_test_pixel (after, space.x + space.width / 2, space.y + space.height / 2, rgb);
+  g_assert_false (gloss_test_color_near (rgb, &light, 10));
+}
+
+static void
+test_annotations_at (ViewFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GArray) at = NULL;
+  g_autoptr(GArray) of = NULL;
+  GlossTextSpan s;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  s = make_span (30, 76, 1, 0, "#e01b24", "Long");
+  g_array_append_val (spans, s);
+  s = make_span (36, 40, 2, 0, "#1c71d8", "Short");
+  g_array_append_val (spans, s);
+  s = make_span (36, 40, 2, 1, "#26a269", "Short theme");
+  g_array_append_val (spans, s);
+  /* Bad spans are left out, not drawn and not kept. */
+  s = make_span (50, 40, 3, 0, "#000000", "Reversed");
+  g_array_append_val (spans, s);
+  s = make_span (100, 5000, 4, 0, "#000000", "Past the end");
+  g_array_append_val (spans, s);
+  s = make_span (-3, 2, 5, 0, "#000000", "Negative");
+  g_array_append_val (spans, s);
+  gloss_text_view_set_spans (fixture->view, spans);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 3);
+
+  at = gloss_text_view_get_annotations_at (fixture->view, 37);
+  g_assert_cmpuint (at->len, ==, 2);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 2);  /* shortest first */
+  g_assert_cmpint (g_array_index (at, gint64, 1), ==, 1);
+  g_clear_pointer (&at, g_array_unref);
+
+  at = gloss_text_view_get_annotations_at (fixture->view, 40);  /* end is exclusive */
+  g_assert_cmpuint (at->len, ==, 1);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 1);
+  g_clear_pointer (&at, g_array_unref);
+
+  at = gloss_text_view_get_annotations_at (fixture->view, 2);
+  g_assert_cmpuint (at->len, ==, 0);
+
+  of = gloss_text_view_get_spans_of (fixture->view, 2);
+  g_assert_cmpuint (of->len, ==, 2);
+  g_assert_cmpstr (g_array_index (of, GlossTextSpan, 0).label, ==, "Short");
+  g_assert_cmpstr (g_array_index (of, GlossTextSpan, 1).label, ==, "Short theme");
+}
+
+static void
+test_selection_snaps_to_words (ViewFixture   *fixture,
+                               gconstpointer  data)
+{
+  gint64 start = -1, end = -1;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  g_assert_false (gloss_text_view_get_selection_range (fixture->view, &start, &end));
+
+  /* "ta gam" inside "beta gamma" widens to "beta gamma". */
+  gloss_text_view_select_range (fixture->view, 38, 44);
+  g_assert_true (gloss_text_view_get_selection_range (fixture->view, &start, &end));
+  g_assert_cmpint (start, ==, 36);
+  g_assert_cmpint (end, ==, 46);
+
+  /* " beta " loses its spaces. */
+  gloss_text_view_select_range (fixture->view, 35, 41);
+  g_assert_true (gloss_text_view_get_selection_range (fixture->view, &start, &end));
+  g_assert_cmpint (start, ==, 36);
+  g_assert_cmpint (end, ==, 40);
+
+  /* Only white space is nothing to annotate. */
+  gloss_text_view_select_range (fixture->view, 35, 36);
+  g_assert_false (gloss_text_view_get_selection_range (fixture->view, &start, &end));
+
+  /* Without snapping the selection is taken as it is. */
+  gloss_text_view_set_snap_to_words (fixture->view, FALSE);
+  gloss_text_view_select_range (fixture->view, 38, 44);
+  g_assert_true (gloss_text_view_get_selection_range (fixture->view, &start, &end));
+  g_assert_cmpint (start, ==, 38);
+  g_assert_cmpint (end, ==, 44);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Isolated XDG directories hide the system's schemas from the settings
+   * schema source, which libadwaita reads: load it before they move. */
+  g_settings_schema_source_get_default ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    adw_init ();
+
+  g_test_add_func ("/gloss/text-view/index/matches-brute-force", test_index_matches_brute_force);
+  g_test_add_func ("/gloss/text-view/index/edges", test_index_edges);
+  g_test_add_func ("/gloss/text-view/index/large", test_index_large);
+  g_test_add ("/gloss/text-view/buffer-holds-only-text", ViewFixture, NULL,
+              view_fixture_set_up, test_buffer_holds_only_text, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/span-pixels", ViewFixture, NULL,
+              view_fixture_set_up, test_span_pixels, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/overlapping-dimensions", ViewFixture, NULL,
+              view_fixture_set_up, test_overlapping_dimensions, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/selected-annotation", ViewFixture, NULL,
+              view_fixture_set_up, test_selected_annotation, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/annotations-at", ViewFixture, NULL,
+              view_fixture_set_up, test_annotations_at, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/selection-snaps-to-words", ViewFixture, NULL,
+              view_fixture_set_up, test_selection_snaps_to_words, view_fixture_tear_down);
+
+  return g_test_run ();
+}

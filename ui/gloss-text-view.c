@@ -1,0 +1,1802 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gloss-text-view"
+
+#include "config.h"
+
+#include "gloss-text-view.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "gloss-span-index.h"
+#include "gloss-types.h"
+
+/* GlossTextView shows one document's text and paints its annotations.
+ *
+ * The buffer holds the document text and nothing else, so buffer offsets
+ * are the engine's code point offsets.  Highlights are painted below the
+ * text in snapshot_layer() from an interval index, and only for the lines
+ * on screen: every annotation gets a light tint of its first code's
+ * colour, and every code a solid band under the line, one band row per
+ * dimension, so overlapping spans of different dimensions never hide each
+ * other.  The selected annotation gets a stronger tint and an outline.
+ *
+ * Two gutters are drawn beside the text: speaker labels and turn rules on
+ * the left, and on the right one stripe per code over the lines it
+ * touches, labelled with the code's name.  Text tags are used only for
+ * the handful of segment kinds. */
+
+#define BAND_HEIGHT      3
+#define BAND_GAP         1
+#define BAND_TOP         2
+#define LEFT_GUTTER      96
+#define RIGHT_GUTTER     128
+#define STRIPE_WIDTH     3
+#define STRIPE_PITCH     5
+#define MAX_LANES        5
+#define BASE_FONT_PT     12.0
+#define GUTTER_FONT_PT   9
+#define MIN_ZOOM         0.5
+#define MAX_ZOOM         3.0
+
+typedef struct
+{
+  GlossTextSpan span;
+  guint         sub;       /* position among the same annotation's codes of this dimension */
+  guint         n_sub;
+  gboolean      primary;   /* the first span of its annotation: carries the tint */
+} SpanInfo;
+
+typedef struct
+{
+  gint64            start;
+  gint64            end;
+  GlossSegmentKind  kind;
+  char             *speaker;
+  gboolean          new_turn;   /* a different speaker from the previous turn */
+} Segment;
+
+typedef struct
+{
+  GdkRectangle rect;   /* buffer coordinates, the text line only */
+} LineRect;
+
+G_DECLARE_FINAL_TYPE (GlossTextGutter, gloss_text_gutter, GLOSS, TEXT_GUTTER, GtkWidget)
+
+struct _GlossTextGutter
+{
+  GtkWidget       parent_instance;
+
+  GlossTextView  *view;   /* borrowed: the view owns the gutter */
+  GtkTextWindowType side;
+};
+
+struct _GlossTextView
+{
+  GtkTextView      parent_instance;
+
+  GtkWidget       *left_gutter;
+  GtkWidget       *right_gutter;
+  GtkAdjustment   *vadjustment;
+  GPtrArray       *popovers;   /* GtkPopover children, presented on allocation */
+
+  GtkCssProvider  *zoom_provider;
+  GtkTextTag      *segment_tags[GLOSS_SEGMENT_OTHER + 1];
+  GArray          *spans;      /* SpanInfo, sorted by annotation */
+  GlossSpanIndex  *index;      /* ids index into spans */
+  GArray          *segments;   /* Segment, sorted */
+  GHashTable      *overlay;    /* annotation id → GArray of SpanInfo: updated since the index was built */
+  guint            consolidate_id;
+  GArray          *scratch;    /* guint, reused by every query */
+  GPtrArray       *visible;    /* const SpanInfo *, reused by every query */
+  GArray          *rects;      /* LineRect, reused */
+
+  gint64           selected;
+  guint            n_bands;
+  double           zoom;
+  gboolean         snap_to_words;
+
+  double           press_x;
+  double           press_y;
+  gint64           last_click_offset;
+  guint            click_cycle;
+};
+
+enum {
+  PROP_0,
+  PROP_SELECTED_ANNOTATION,
+  PROP_ZOOM,
+  PROP_SNAP_TO_WORDS,
+  PROP_N_BANDS,
+  N_PROPS
+};
+
+enum {
+  ANNOTATION_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (GlossTextView, gloss_text_view, GTK_TYPE_TEXT_VIEW)
+G_DEFINE_FINAL_TYPE (GlossTextGutter, gloss_text_gutter, GTK_TYPE_WIDGET)
+
+static gboolean
+is_dark (void)
+{
+  return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+static void
+segment_clear (gpointer data)
+{
+  Segment *segment = data;
+
+  g_clear_pointer (&segment->speaker, g_free);
+}
+
+/* Geometry ---------------------------------------------------------------- */
+
+static void
+get_iter (GlossTextView *self,
+          gint64         offset,
+          GtkTextIter   *iter)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+
+  gtk_text_buffer_get_iter_at_offset (buffer, iter, (int) CLAMP (offset, 0, G_MAXINT));
+}
+
+/* The offsets of the paragraphs at least partly on screen. */
+static void
+get_visible_range (GlossTextView *self,
+                   gint64        *start,
+                   gint64        *end,
+                   GdkRectangle  *visible)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextIter top, bottom;
+
+  gtk_text_view_get_visible_rect (view, visible);
+  gtk_text_view_get_line_at_y (view, &top, visible->y, NULL);
+  gtk_text_view_get_line_at_y (view, &bottom, visible->y + visible->height, NULL);
+  if (!gtk_text_iter_ends_line (&bottom))
+    gtk_text_iter_forward_to_line_end (&bottom);
+  gtk_text_iter_forward_char (&bottom);
+
+  *start = gtk_text_iter_get_offset (&top);
+  *end = gtk_text_iter_get_offset (&bottom);
+}
+
+/* Fills @rects with one rectangle per display line of [start, end), in
+ * buffer coordinates, covering the glyphs only (not the line spacing). */
+static void
+collect_line_rects (GlossTextView *self,
+                    gint64         start,
+                    gint64         end,
+                    GArray        *rects)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextIter iter;
+
+  g_array_set_size (rects, 0);
+  if (end <= start)
+    return;
+
+  get_iter (self, start, &iter);
+
+  while (gtk_text_iter_get_offset (&iter) < end)
+    {
+      GdkRectangle first, last;
+      GtkTextIter next = iter;
+      GtkTextIter last_char;
+      gboolean more;
+      int x1;
+
+      gtk_text_view_get_iter_location (view, &iter, &first);
+      more = gtk_text_view_forward_display_line (view, &next);
+
+      if (!more || gtk_text_iter_get_offset (&next) >= end)
+        get_iter (self, end, &last_char);
+      else
+        last_char = next;
+      gtk_text_iter_backward_char (&last_char);
+      gtk_text_view_get_iter_location (view, &last_char, &last);
+
+      /* A line's newline has no ink of its own. */
+      if (gtk_text_iter_ends_line (&last_char))
+        x1 = last.x;
+      else
+        x1 = last.x + last.width;
+
+      if (x1 > first.x && last.y == first.y)
+        {
+          LineRect r = { { first.x, first.y, x1 - first.x, first.height } };
+          g_array_append_val (rects, r);
+        }
+      else if (last.y > first.y)
+        {
+          /* The range wraps inside what looked like one step (a very long
+           * word, or a line end we skipped): cover both lines. */
+          int right = gtk_widget_get_width (GTK_WIDGET (self));
+          LineRect a = { { first.x, first.y, MAX (right - first.x, 0), first.height } };
+          LineRect b = { { 0, last.y, x1, last.height } };
+
+          g_array_append_val (rects, a);
+          if (x1 > 0)
+            g_array_append_val (rects, b);
+        }
+
+      if (!more)
+        break;
+      iter = next;
+    }
+}
+
+static int
+compare_span_start (gconstpointer a,
+                    gconstpointer b)
+{
+  const SpanInfo *sa = *(const SpanInfo * const *) a;
+  const SpanInfo *sb = *(const SpanInfo * const *) b;
+
+  if (sa->span.start != sb->span.start)
+    return sa->span.start < sb->span.start ? -1 : 1;
+  if (sa->span.end != sb->span.end)
+    return sa->span.end < sb->span.end ? -1 : 1;
+  return (sa->span.annotation > sb->span.annotation) - (sa->span.annotation < sb->span.annotation);
+}
+
+/* The spans touching [start, end), sorted by start: those of the index
+ * unless their annotation was updated since, plus the updated ones.
+ * Fills and returns self->visible, valid until the spans change. */
+static GPtrArray *
+query_spans (GlossTextView *self,
+             gint64         start,
+             gint64         end)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean added = FALSE;
+
+  g_ptr_array_set_size (self->visible, 0);
+  g_array_set_size (self->scratch, 0);
+  if (self->index != NULL)
+    gloss_span_index_query (self->index, start, end, self->scratch);
+
+  for (guint i = 0; i < self->scratch->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, g_array_index (self->scratch, guint, i));
+
+      if (g_hash_table_size (self->overlay) == 0
+          || !g_hash_table_contains (self->overlay, &info->span.annotation))
+        g_ptr_array_add (self->visible, (gpointer) info);
+    }
+
+  g_hash_table_iter_init (&iter, self->overlay);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GArray *spans = value;
+
+      for (guint i = 0; i < spans->len; i++)
+        {
+          const SpanInfo *info = &g_array_index (spans, SpanInfo, i);
+
+          if (info->span.start < end && info->span.end > start)
+            {
+              g_ptr_array_add (self->visible, (gpointer) info);
+              added = TRUE;
+            }
+        }
+    }
+
+  if (added)
+    g_ptr_array_sort (self->visible, compare_span_start);
+
+  return self->visible;
+}
+
+static int
+band_y (GlossTextView  *self,
+        const LineRect *line,
+        const SpanInfo *info,
+        int            *height)
+{
+  int y = line->rect.y + line->rect.height + BAND_TOP
+          + (int) MIN (info->span.dimension, self->n_bands - 1) * (BAND_HEIGHT + BAND_GAP);
+
+  *height = BAND_HEIGHT;
+  if (info->n_sub > 1)
+    {
+      /* Several codes of one dimension on one annotation share its band. */
+      int h = MAX (1, BAND_HEIGHT / (int) info->n_sub);
+
+      y += MIN ((int) info->sub * h, BAND_HEIGHT - h);
+      *height = h;
+    }
+
+  return y;
+}
+
+static void
+append_rect (GtkSnapshot   *snapshot,
+             const GdkRGBA *color,
+             double         alpha,
+             int            x,
+             int            y,
+             int            width,
+             int            height)
+{
+  GdkRGBA c = *color;
+
+  c.alpha *= alpha;
+  gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (x, y, width, height));
+}
+
+static void
+snapshot_highlights (GlossTextView *self,
+                     GtkSnapshot   *snapshot)
+{
+  double tint_alpha = is_dark () ? 0.30 : 0.22;
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  gint64 last_start = -1, last_end = -1;
+  GPtrArray *found;
+
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+  found = query_spans (self, vis_start, vis_end);
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const SpanInfo *info = g_ptr_array_index (found, i);
+      gint64 start = MAX (info->span.start, vis_start);
+      gint64 end = MIN (info->span.end, vis_end);
+      gboolean selected = info->span.annotation == self->selected && self->selected != 0;
+
+      /* Spans of one annotation share their range: measure it once. */
+      if (start != last_start || end != last_end)
+        {
+          collect_line_rects (self, start, end, self->rects);
+          last_start = start;
+          last_end = end;
+        }
+
+      for (guint j = 0; j < self->rects->len; j++)
+        {
+          const LineRect *line = &g_array_index (self->rects, LineRect, j);
+          int y, h;
+
+          if (info->primary)
+            append_rect (snapshot, &info->span.color, selected ? 0.50 : tint_alpha,
+                         line->rect.x, line->rect.y, line->rect.width, line->rect.height);
+
+          y = band_y (self, line, info, &h);
+          append_rect (snapshot, &info->span.color, 1.0, line->rect.x, y, line->rect.width, h);
+
+          if (selected && info->primary)
+            {
+              GskRoundedRect outline;
+              GdkRGBA c = info->span.color;
+              GdkRGBA colors[4] = { c, c, c, c };
+              float widths[4] = { 1, 1, 1, 1 };
+
+              gsk_rounded_rect_init_from_rect (&outline,
+                                               &GRAPHENE_RECT_INIT (line->rect.x - 1, line->rect.y - 1,
+                                                                    line->rect.width + 2,
+                                                                    line->rect.height + 2),
+                                               2);
+              gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+            }
+        }
+    }
+}
+
+/* Gutters ----------------------------------------------------------------- */
+
+static int
+gutter_y (GlossTextGutter *gutter,
+          int              buffer_y)
+{
+  int y = 0;
+
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (gutter->view), gutter->side,
+                                         0, buffer_y, NULL, &y);
+  return y;
+}
+
+static void
+get_fg_color (GtkWidget *widget,
+              GdkRGBA   *color)
+{
+  /* GTK 4.8 has no gtk_widget_get_color(). */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), color);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+/* Gutter labels keep one size whatever the text's zoom. */
+static void
+set_gutter_font (PangoLayout *layout,
+                 PangoWeight  weight)
+{
+  PangoContext *context = pango_layout_get_context (layout);
+  g_autoptr(PangoFontDescription) font = pango_font_description_copy (pango_context_get_font_description (context));
+
+  pango_font_description_set_size (font, GUTTER_FONT_PT * PANGO_SCALE);
+  pango_font_description_set_weight (font, weight);
+  pango_layout_set_font_description (layout, font);
+}
+
+static void
+snapshot_speakers (GlossTextGutter *gutter,
+                   GtkSnapshot     *snapshot)
+{
+  GlossTextView *self = gutter->view;
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkWidget *widget = GTK_WIDGET (gutter);
+  int width = gtk_widget_get_width (widget);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  GdkRGBA fg, accent;
+  guint lo = 0, hi = self->segments->len;
+
+  if (self->segments->len == 0)
+    return;
+
+  get_fg_color (widget, &fg);
+  gdk_rgba_parse (&accent, is_dark () ? "#78aeed" : "#1c71d8");
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+
+  set_gutter_font (layout, PANGO_WEIGHT_BOLD);
+  pango_layout_set_width (layout, (width - 16) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
+
+  /* The first segment that ends after the top of the screen. */
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->segments, Segment, mid).end <= vis_start)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < self->segments->len; i++)
+    {
+      const Segment *segment = &g_array_index (self->segments, Segment, i);
+      gboolean question = segment->kind == GLOSS_SEGMENT_QUESTION;
+      GdkRectangle first, last;
+      GtkTextIter iter;
+      GdkRGBA rule;
+      int y0, y1;
+
+      if (segment->start >= vis_end)
+        break;
+      if (segment->kind != GLOSS_SEGMENT_QUESTION && segment->kind != GLOSS_SEGMENT_ANSWER)
+        continue;
+
+      get_iter (self, segment->start, &iter);
+      gtk_text_view_get_iter_location (view, &iter, &first);
+      get_iter (self, MAX (segment->start, segment->end - 1), &iter);
+      gtk_text_view_get_iter_location (view, &iter, &last);
+      y0 = gutter_y (gutter, first.y);
+      y1 = gutter_y (gutter, last.y + last.height);
+
+      rule = question ? accent : fg;
+      rule.alpha *= question ? 0.9 : 0.18;
+      gtk_snapshot_append_color (snapshot, &rule, &GRAPHENE_RECT_INIT (width - 8, y0, 3, MAX (y1 - y0, 1)));
+
+      if (segment->new_turn && segment->speaker != NULL)
+        {
+          GdkRGBA label = question ? accent : fg;
+          int label_height;
+
+          label.alpha *= question ? 1.0 : 0.62;
+          pango_layout_set_text (layout, segment->speaker, -1);
+          pango_layout_get_pixel_size (layout, NULL, &label_height);
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot,
+                                  &GRAPHENE_POINT_INIT (2, y0 + MAX (0, (first.height - label_height) / 2)));
+          gtk_snapshot_append_layout (snapshot, layout, &label);
+          gtk_snapshot_restore (snapshot);
+        }
+    }
+}
+
+typedef struct
+{
+  const SpanInfo *info;
+  int    y0;
+  int    y1;
+  guint  lane;
+} Stripe;
+
+static void
+snapshot_stripes (GlossTextGutter *gutter,
+                  GtkSnapshot     *snapshot)
+{
+  GlossTextView *self = gutter->view;
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkWidget *widget = GTK_WIDGET (gutter);
+  int width = gtk_widget_get_width (widget);
+  int label_x = 10 + MAX_LANES * STRIPE_PITCH;
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  g_autoptr(GArray) stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
+  int lane_end[MAX_LANES];
+  int next_label_y = G_MININT;
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  GdkRGBA fg;
+  GPtrArray *found;
+
+  get_fg_color (widget, &fg);
+  fg.alpha *= 0.75;
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+  found = query_spans (self, vis_start, vis_end);
+  if (found->len == 0)
+    return;
+
+  for (guint l = 0; l < MAX_LANES; l++)
+    lane_end[l] = G_MININT;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const SpanInfo *info = g_ptr_array_index (found, i);
+      GdkRectangle first, last;
+      GtkTextIter iter;
+      Stripe stripe = { info, 0, 0, MAX_LANES - 1 };
+
+      get_iter (self, MAX (info->span.start, vis_start), &iter);
+      gtk_text_view_get_iter_location (view, &iter, &first);
+      get_iter (self, MAX (info->span.start, MIN (info->span.end, vis_end) - 1), &iter);
+      gtk_text_view_get_iter_location (view, &iter, &last);
+      stripe.y0 = gutter_y (gutter, first.y);
+      stripe.y1 = gutter_y (gutter, last.y + last.height);
+
+      for (guint l = 0; l < MAX_LANES; l++)
+        {
+          if (lane_end[l] < stripe.y0)
+            {
+              stripe.lane = l;
+              break;
+            }
+        }
+      lane_end[stripe.lane] = MAX (lane_end[stripe.lane], stripe.y1 + 1);
+      g_array_append_val (stripes, stripe);
+    }
+
+  set_gutter_font (layout, PANGO_WEIGHT_NORMAL);
+  pango_layout_set_width (layout, MAX (width - label_x - 4, 1) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+
+  for (guint i = 0; i < stripes->len; i++)
+    {
+      const Stripe *stripe = &g_array_index (stripes, Stripe, i);
+      const SpanInfo *info = stripe->info;
+      gboolean selected = self->selected != 0 && info->span.annotation == self->selected;
+      int x = 4 + (int) stripe->lane * STRIPE_PITCH;
+      GskRoundedRect bar;
+
+      gsk_rounded_rect_init_from_rect (&bar,
+                                       &GRAPHENE_RECT_INIT (x, stripe->y0, selected ? STRIPE_WIDTH + 1 : STRIPE_WIDTH,
+                                                            MAX (stripe->y1 - stripe->y0, 2)),
+                                       1.5);
+      gtk_snapshot_push_rounded_clip (snapshot, &bar);
+      gtk_snapshot_append_color (snapshot, &info->span.color, &bar.bounds);
+      gtk_snapshot_pop (snapshot);
+    }
+
+  /* One label line per text line where codes start: a dot in each code's
+   * colour and its name, so the margin reads like a legend of the line. */
+  for (guint i = 0; i < stripes->len;)
+    {
+      const Stripe *head = &g_array_index (stripes, Stripe, i);
+      g_autoptr(GString) markup = g_string_new (NULL);
+      g_autoptr(GPtrArray) seen = g_ptr_array_new ();
+      int label_height;
+      guint j;
+
+      for (j = i; j < stripes->len && g_array_index (stripes, Stripe, j).y0 == head->y0; j++)
+        {
+          const SpanInfo *info = g_array_index (stripes, Stripe, j).info;
+          g_autofree char *name = NULL;
+
+          if (info->span.label == NULL || info->span.start < vis_start
+              || g_ptr_array_find (seen, info->span.label, NULL))
+            continue;
+          g_ptr_array_add (seen, (gpointer) info->span.label);
+
+          name = g_markup_escape_text (info->span.label, -1);
+          g_string_append_printf (markup, "%s<span foreground=\"#%02x%02x%02x\">●</span>\u2009<span fgalpha=\"72%%\">%s</span>",
+                                  markup->len > 0 ? "  " : "",
+                                  (int) (info->span.color.red * 255 + 0.5),
+                                  (int) (info->span.color.green * 255 + 0.5),
+                                  (int) (info->span.color.blue * 255 + 0.5),
+                                  name);
+        }
+
+      if (markup->len > 0 && head->y0 >= next_label_y)
+        {
+          pango_layout_set_markup (layout, markup->str, -1);
+          pango_layout_get_pixel_size (layout, NULL, &label_height);
+          next_label_y = head->y0 + label_height;
+
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, head->y0));
+          gtk_snapshot_append_layout (snapshot, layout, &fg);
+          gtk_snapshot_restore (snapshot);
+        }
+
+      i = j;
+    }
+}
+
+static void
+gloss_text_gutter_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  GlossTextGutter *gutter = GLOSS_TEXT_GUTTER (widget);
+
+  if (gutter->view == NULL)
+    return;
+
+  gtk_snapshot_push_clip (snapshot,
+                          &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                               gtk_widget_get_height (widget)));
+  if (gutter->side == GTK_TEXT_WINDOW_LEFT)
+    snapshot_speakers (gutter, snapshot);
+  else
+    snapshot_stripes (gutter, snapshot);
+  gtk_snapshot_pop (snapshot);
+}
+
+static void
+gloss_text_gutter_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  GlossTextGutter *gutter = GLOSS_TEXT_GUTTER (widget);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = *natural = gutter->side == GTK_TEXT_WINDOW_LEFT ? LEFT_GUTTER : RIGHT_GUTTER;
+  else
+    *minimum = *natural = 0;
+}
+
+static void
+gloss_text_gutter_class_init (GlossTextGutterClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->snapshot = gloss_text_gutter_snapshot;
+  widget_class->measure = gloss_text_gutter_measure;
+  gtk_widget_class_set_css_name (widget_class, "glossgutter");
+}
+
+static void
+gloss_text_gutter_init (GlossTextGutter *gutter)
+{
+  gtk_widget_set_can_target (GTK_WIDGET (gutter), FALSE);
+}
+
+static GtkWidget *
+gloss_text_gutter_new (GlossTextView     *view,
+                       GtkTextWindowType  side)
+{
+  GlossTextGutter *gutter = g_object_new (gloss_text_gutter_get_type (), NULL);
+
+  gutter->view = view;
+  gutter->side = side;
+  gtk_widget_add_css_class (GTK_WIDGET (gutter), side == GTK_TEXT_WINDOW_LEFT ? "speakers" : "codes");
+  return GTK_WIDGET (gutter);
+}
+
+static void
+queue_redraw (GlossTextView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_draw (self->left_gutter);
+  gtk_widget_queue_draw (self->right_gutter);
+}
+
+/* Interaction ------------------------------------------------------------- */
+
+static gboolean
+offset_at_point (GlossTextView *self,
+                 double         x,
+                 double         y,
+                 gint64        *offset)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextIter iter;
+  GdkRectangle location;
+  int bx, by;
+
+  gtk_text_view_window_to_buffer_coords (view, GTK_TEXT_WINDOW_WIDGET, (int) x, (int) y, &bx, &by);
+  if (!gtk_text_view_get_iter_at_location (view, &iter, bx, by))
+    return FALSE;
+
+  /* Past the end of a line, or in the spacing under it beyond the bands. */
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  if (bx < location.x || bx > location.x + location.width
+      || by < location.y
+      || by > location.y + location.height + BAND_TOP + (int) self->n_bands * (BAND_HEIGHT + BAND_GAP))
+    return FALSE;
+
+  *offset = gtk_text_iter_get_offset (&iter);
+  return TRUE;
+}
+
+static gboolean
+gloss_text_view_query_tooltip (GtkWidget  *widget,
+                               int         x,
+                               int         y,
+                               gboolean    keyboard_mode,
+                               GtkTooltip *tooltip)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (widget);
+  g_autoptr(GString) markup = NULL;
+  g_autoptr(GArray) annotations = NULL;
+  gint64 offset;
+  guint shown = 0;
+
+  if (keyboard_mode)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+      GtkTextIter iter;
+
+      gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+      offset = gtk_text_iter_get_offset (&iter);
+    }
+  else if (!offset_at_point (self, x, y, &offset))
+    return FALSE;
+
+  annotations = gloss_text_view_get_annotations_at (self, offset);
+  if (annotations->len == 0)
+    return FALSE;
+
+  markup = g_string_new (NULL);
+  for (guint i = 0; i < annotations->len && shown < 4; i++, shown++)
+    {
+      g_autoptr(GArray) spans = gloss_text_view_get_spans_of (self, g_array_index (annotations, gint64, i));
+
+      if (markup->len > 0)
+        g_string_append_c (markup, '\n');
+      for (guint j = 0; j < spans->len; j++)
+        {
+          const GlossTextSpan *span = &g_array_index (spans, GlossTextSpan, j);
+          g_autofree char *color = g_strdup_printf ("#%02x%02x%02x",
+                                                    (int) (span->color.red * 255 + 0.5),
+                                                    (int) (span->color.green * 255 + 0.5),
+                                                    (int) (span->color.blue * 255 + 0.5));
+          g_autofree char *name = g_markup_escape_text (span->label ? span->label : "?", -1);
+
+          g_string_append_printf (markup, "%s<span foreground=\"%s\">●</span> %s",
+                                  j > 0 ? "  " : "", color, name);
+        }
+    }
+  if (annotations->len > shown)
+    {
+      g_string_append_c (markup, '\n');
+      g_string_append_printf (markup,
+                              g_dngettext (GETTEXT_PACKAGE, "and %u more annotation",
+                                           "and %u more annotations",
+                                           annotations->len - shown),
+                              annotations->len - shown);
+    }
+
+  gtk_tooltip_set_markup (tooltip, markup->str);
+  return TRUE;
+}
+
+static gboolean
+on_legacy_event_cb (GtkEventControllerLegacy *controller,
+                    GdkEvent                 *event,
+                    GlossTextView            *self)
+{
+  GdkEventType type = gdk_event_get_event_type (event);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autoptr(GArray) candidates = NULL;
+  GtkNative *native;
+  double x, y, nx = 0, ny = 0;
+  gint64 offset;
+
+  if ((type != GDK_BUTTON_PRESS && type != GDK_BUTTON_RELEASE)
+      || gdk_button_event_get_button (event) != GDK_BUTTON_PRIMARY)
+    return GDK_EVENT_PROPAGATE;
+
+  if (!gdk_event_get_position (event, &x, &y))
+    return GDK_EVENT_PROPAGATE;
+
+  /* Event positions are relative to the surface, which includes the
+   * native's shadow: first into the native's coordinates, then ours. */
+  native = gtk_widget_get_native (GTK_WIDGET (self));
+  gtk_native_get_surface_transform (native, &nx, &ny);
+  if (!gtk_widget_translate_coordinates (GTK_WIDGET (native), GTK_WIDGET (self),
+                                         x - nx, y - ny, &x, &y))
+    return GDK_EVENT_PROPAGATE;
+
+  if (type == GDK_BUTTON_PRESS)
+    {
+      self->press_x = x;
+      self->press_y = y;
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  if (ABS (x - self->press_x) > 4 || ABS (y - self->press_y) > 4
+      || gtk_text_buffer_get_has_selection (buffer))
+    return GDK_EVENT_PROPAGATE;
+
+  if (!offset_at_point (self, x, y, &offset))
+    {
+      gloss_text_view_set_selected_annotation (self, 0);
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  candidates = gloss_text_view_get_annotations_at (self, offset);
+  if (candidates->len == 0)
+    {
+      gloss_text_view_set_selected_annotation (self, 0);
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  /* Clicking again where spans overlap steps through them, innermost first. */
+  if (offset == self->last_click_offset)
+    self->click_cycle++;
+  else
+    self->click_cycle = 0;
+  self->last_click_offset = offset;
+
+  gloss_text_view_set_selected_annotation (self,
+                                           g_array_index (candidates, gint64,
+                                                          self->click_cycle % candidates->len));
+  g_signal_emit (self, signals[ANNOTATION_ACTIVATED], 0, self->selected);
+
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
+on_adjustment_changed_cb (GtkAdjustment *adjustment,
+                          GlossTextView *self)
+{
+  gtk_widget_queue_draw (self->left_gutter);
+  gtk_widget_queue_draw (self->right_gutter);
+}
+
+static void
+on_vadjustment_notify_cb (GlossTextView *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self));
+
+  if (adjustment == self->vadjustment)
+    return;
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_set_object (&self->vadjustment, adjustment);
+  if (adjustment != NULL)
+    {
+      g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed_cb), self, 0);
+      g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self, 0);
+    }
+}
+
+static void
+update_tag_colors (GlossTextView *self)
+{
+  GdkRGBA dim;
+
+  if (is_dark ())
+    gdk_rgba_parse (&dim, "rgba(255,255,255,0.55)");
+  else
+    gdk_rgba_parse (&dim, "rgba(0,0,0,0.50)");
+  g_object_set (self->segment_tags[GLOSS_SEGMENT_LINK], "foreground-rgba", &dim, NULL);
+}
+
+static void
+on_dark_changed_cb (GlossTextView *self)
+{
+  update_tag_colors (self);
+  queue_redraw (self);
+}
+
+static void
+update_spacing (GlossTextView *self)
+{
+  int below = BAND_TOP + (int) self->n_bands * (BAND_HEIGHT + BAND_GAP) + 3;
+
+  gtk_text_view_set_pixels_below_lines (GTK_TEXT_VIEW (self), below);
+  gtk_text_view_set_pixels_inside_wrap (GTK_TEXT_VIEW (self), below);
+}
+
+static void
+update_zoom (GlossTextView *self)
+{
+  g_autofree char *css = NULL;
+  char size[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (size, sizeof size, "%.1f", BASE_FONT_PT * self->zoom);
+  css = g_strdup_printf ("textview.gloss-text { font-size: %spt; }", size);
+  gtk_css_provider_load_from_data (self->zoom_provider, css, -1);
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+gloss_text_view_snapshot_layer (GtkTextView      *view,
+                                GtkTextViewLayer  layer,
+                                GtkSnapshot      *snapshot)
+{
+  if (layer == GTK_TEXT_VIEW_LAYER_BELOW_TEXT)
+    snapshot_highlights (GLOSS_TEXT_VIEW (view), snapshot);
+}
+
+static void
+gloss_text_view_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (widget);
+
+  GTK_WIDGET_CLASS (gloss_text_view_parent_class)->size_allocate (widget, width, height, baseline);
+  for (guint i = 0; i < self->popovers->len; i++)
+    gtk_popover_present (g_ptr_array_index (self->popovers, i));
+  gtk_widget_queue_draw (self->left_gutter);
+  gtk_widget_queue_draw (self->right_gutter);
+}
+
+static void
+gloss_text_view_dispose (GObject *object)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (object);
+
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->vadjustment);
+  g_clear_handle_id (&self->consolidate_id, g_source_remove);
+  if (self->popovers != NULL)
+    {
+      for (guint i = 0; i < self->popovers->len; i++)
+        gtk_widget_unparent (g_ptr_array_index (self->popovers, i));
+      g_clear_pointer (&self->popovers, g_ptr_array_unref);
+    }
+
+  G_OBJECT_CLASS (gloss_text_view_parent_class)->dispose (object);
+}
+
+static void
+gloss_text_view_finalize (GObject *object)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (object);
+
+  g_clear_object (&self->zoom_provider);
+  g_clear_pointer (&self->index, gloss_span_index_free);
+  g_clear_pointer (&self->spans, g_array_unref);
+  g_clear_pointer (&self->segments, g_array_unref);
+  g_clear_pointer (&self->scratch, g_array_unref);
+  g_clear_pointer (&self->visible, g_ptr_array_unref);
+  g_clear_pointer (&self->overlay, g_hash_table_unref);
+  g_clear_pointer (&self->rects, g_array_unref);
+
+  G_OBJECT_CLASS (gloss_text_view_parent_class)->finalize (object);
+}
+
+static void
+gloss_text_view_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_ANNOTATION:
+      g_value_set_int64 (value, self->selected);
+      break;
+    case PROP_ZOOM:
+      g_value_set_double (value, self->zoom);
+      break;
+    case PROP_SNAP_TO_WORDS:
+      g_value_set_boolean (value, self->snap_to_words);
+      break;
+    case PROP_N_BANDS:
+      g_value_set_uint (value, self->n_bands);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gloss_text_view_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED_ANNOTATION:
+      gloss_text_view_set_selected_annotation (self, g_value_get_int64 (value));
+      break;
+    case PROP_ZOOM:
+      gloss_text_view_set_zoom (self, g_value_get_double (value));
+      break;
+    case PROP_SNAP_TO_WORDS:
+      gloss_text_view_set_snap_to_words (self, g_value_get_boolean (value));
+      break;
+    case PROP_N_BANDS:
+      gloss_text_view_set_n_bands (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gloss_text_view_class_init (GlossTextViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkTextViewClass *text_view_class = GTK_TEXT_VIEW_CLASS (klass);
+
+  object_class->dispose = gloss_text_view_dispose;
+  object_class->finalize = gloss_text_view_finalize;
+  object_class->get_property = gloss_text_view_get_property;
+  object_class->set_property = gloss_text_view_set_property;
+
+  widget_class->size_allocate = gloss_text_view_size_allocate;
+  widget_class->query_tooltip = gloss_text_view_query_tooltip;
+
+  text_view_class->snapshot_layer = gloss_text_view_snapshot_layer;
+
+  /**
+   * GlossTextView:selected-annotation:
+   *
+   * The id of the annotation drawn as selected, 0 for none.
+   */
+  properties[PROP_SELECTED_ANNOTATION] =
+    g_param_spec_int64 ("selected-annotation", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GlossTextView:zoom:
+   *
+   * The text size relative to the default.
+   */
+  properties[PROP_ZOOM] =
+    g_param_spec_double ("zoom", NULL, NULL,
+                         MIN_ZOOM, MAX_ZOOM, 1.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GlossTextView:snap-to-words:
+   *
+   * Whether gloss_text_view_get_selection_range() widens the selection to
+   * whole words and trims surrounding white space.
+   */
+  properties[PROP_SNAP_TO_WORDS] =
+    g_param_spec_boolean ("snap-to-words", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * GlossTextView:n-bands:
+   *
+   * How many band rows are kept free under each line: one per dimension.
+   */
+  properties[PROP_N_BANDS] =
+    g_param_spec_uint ("n-bands", NULL, NULL,
+                       1, 8, 3,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * GlossTextView::annotation-activated:
+   * @annotation: the annotation's id
+   *
+   * A highlight was clicked; the annotation is now the selected one.
+   */
+  signals[ANNOTATION_ACTIVATED] =
+    g_signal_new ("annotation-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+gloss_text_view_init (GlossTextView *self)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkEventController *legacy;
+
+  self->spans = g_array_new (FALSE, FALSE, sizeof (SpanInfo));
+  self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  g_array_set_clear_func (self->segments, segment_clear);
+  self->scratch = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->visible = g_ptr_array_new ();
+  self->popovers = g_ptr_array_new ();
+  self->overlay = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+  self->rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
+  self->n_bands = 3;
+  self->zoom = 1.0;
+  self->snap_to_words = TRUE;
+  self->last_click_offset = -1;
+
+  gtk_text_buffer_set_enable_undo (buffer, FALSE);
+  gtk_text_view_set_editable (view, FALSE);
+  gtk_text_view_set_cursor_visible (view, TRUE);
+  gtk_text_view_set_wrap_mode (view, GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_top_margin (view, 24);
+  gtk_text_view_set_bottom_margin (view, 48);
+  gtk_text_view_set_left_margin (view, 12);
+  gtk_text_view_set_right_margin (view, 12);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "gloss-text");
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  update_spacing (self);
+
+  self->segment_tags[GLOSS_SEGMENT_QUESTION] =
+    gtk_text_buffer_create_tag (buffer, "question",
+                                "weight", 600,
+                                "pixels-above-lines", 14,
+                                NULL);
+  self->segment_tags[GLOSS_SEGMENT_ANSWER] =
+    gtk_text_buffer_create_tag (buffer, "answer", NULL);
+  self->segment_tags[GLOSS_SEGMENT_HEADING] =
+    gtk_text_buffer_create_tag (buffer, "heading",
+                                "weight", PANGO_WEIGHT_BOLD,
+                                "scale", 1.3,
+                                NULL);
+  self->segment_tags[GLOSS_SEGMENT_LINK] =
+    gtk_text_buffer_create_tag (buffer, "link",
+                                "scale", 0.9,
+                                "style", PANGO_STYLE_ITALIC,
+                                NULL);
+  self->segment_tags[GLOSS_SEGMENT_OTHER] =
+    gtk_text_buffer_create_tag (buffer, "other", NULL);
+  update_tag_colors (self);
+
+  self->zoom_provider = gtk_css_provider_new ();
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_add_provider (gtk_widget_get_style_context (GTK_WIDGET (self)),
+                                  GTK_STYLE_PROVIDER (self->zoom_provider),
+                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  update_zoom (self);
+
+  self->left_gutter = gloss_text_gutter_new (self, GTK_TEXT_WINDOW_LEFT);
+  self->right_gutter = gloss_text_gutter_new (self, GTK_TEXT_WINDOW_RIGHT);
+  gtk_text_view_set_gutter (view, GTK_TEXT_WINDOW_LEFT, self->left_gutter);
+  gtk_text_view_set_gutter (view, GTK_TEXT_WINDOW_RIGHT, self->right_gutter);
+
+  legacy = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (legacy, GTK_PHASE_CAPTURE);
+  g_signal_connect (legacy, "event", G_CALLBACK (on_legacy_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), legacy);
+
+  g_signal_connect (self, "notify::vadjustment", G_CALLBACK (on_vadjustment_notify_cb), NULL);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
+                           G_CALLBACK (on_dark_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* Public API -------------------------------------------------------------- */
+
+/**
+ * gloss_text_view_new:
+ *
+ * Returns: (transfer floating): a new, empty text view
+ */
+GtkWidget *
+gloss_text_view_new (void)
+{
+  return g_object_new (GLOSS_TYPE_TEXT_VIEW, NULL);
+}
+
+/**
+ * gloss_text_view_set_document:
+ * @text: the document's text, valid UTF-8
+ * @segments: (nullable) (element-type GlossSegment): its interview
+ *   structure, sorted and not overlapping
+ *
+ * Shows a new text.  The spans are cleared.
+ */
+void
+gloss_text_view_set_document (GlossTextView *self,
+                              const char    *text,
+                              GPtrArray     *segments)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter start;
+  const char *previous_speaker = NULL;
+  gint64 length;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+  g_return_if_fail (text != NULL);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  gloss_text_view_set_spans (self, NULL);
+  g_array_set_size (self->segments, 0);
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+  length = gtk_text_buffer_get_char_count (buffer);
+
+  for (guint i = 0; segments != NULL && i < segments->len; i++)
+    {
+      const GlossSegment *source = g_ptr_array_index (segments, i);
+      Segment segment = { 0, };
+      GtkTextIter a, b;
+
+      if (source->start < 0 || source->end > length || source->start >= source->end
+          || source->kind > GLOSS_SEGMENT_OTHER)
+        continue;
+
+      segment.start = source->start;
+      segment.end = source->end;
+      segment.kind = source->kind;
+      segment.speaker = g_strdup (source->speaker);
+      if (segment.kind == GLOSS_SEGMENT_QUESTION || segment.kind == GLOSS_SEGMENT_ANSWER)
+        {
+          segment.new_turn = g_strcmp0 (previous_speaker, segment.speaker) != 0;
+          previous_speaker = source->speaker;
+        }
+      g_array_append_val (self->segments, segment);
+
+      get_iter (self, segment.start, &a);
+      get_iter (self, segment.end, &b);
+      gtk_text_buffer_apply_tag (buffer, self->segment_tags[segment.kind], &a, &b);
+    }
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_place_cursor (buffer, &start);
+  self->last_click_offset = -1;
+  queue_redraw (self);
+}
+
+static int
+compare_span_info (gconstpointer a,
+                   gconstpointer b)
+{
+  const SpanInfo *sa = a;
+  const SpanInfo *sb = b;
+
+  if (sa->span.annotation != sb->span.annotation)
+    return sa->span.annotation < sb->span.annotation ? -1 : 1;
+  if (sa->span.dimension != sb->span.dimension)
+    return sa->span.dimension < sb->span.dimension ? -1 : 1;
+  return g_strcmp0 (sa->span.label, sb->span.label);
+}
+
+/* Marks the first span of each annotation and numbers the codes each
+ * annotation has in one dimension; @spans is sorted by compare_span_info(). */
+static void
+compute_groups (GArray *spans)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      SpanInfo *info = &g_array_index (spans, SpanInfo, i);
+      SpanInfo *prev = i > 0 ? &g_array_index (spans, SpanInfo, i - 1) : NULL;
+
+      info->primary = prev == NULL || prev->span.annotation != info->span.annotation;
+      info->sub = 0;
+      if (prev != NULL && !info->primary && prev->span.dimension == info->span.dimension)
+        info->sub = prev->sub + 1;
+    }
+
+  for (guint i = spans->len; i-- > 0;)
+    {
+      SpanInfo *info = &g_array_index (spans, SpanInfo, i);
+      SpanInfo *next = i + 1 < spans->len ? &g_array_index (spans, SpanInfo, i + 1) : NULL;
+
+      if (next != NULL && next->span.annotation == info->span.annotation
+          && next->span.dimension == info->span.dimension)
+        info->n_sub = next->n_sub;
+      else
+        info->n_sub = info->sub + 1;
+    }
+}
+
+/* Takes @spans as the new base set and indexes it. */
+static void
+rebuild (GlossTextView *self,
+         GArray        *spans)
+{
+  g_autofree GlossSpanIndexEntry *entries = NULL;
+
+  g_array_sort (spans, compare_span_info);
+  compute_groups (spans);
+
+  entries = g_new (GlossSpanIndexEntry, MAX (spans->len, 1));
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (spans, SpanInfo, i);
+
+      entries[i].start = info->span.start;
+      entries[i].end = info->span.end;
+      entries[i].id = i;
+    }
+
+  g_clear_pointer (&self->index, gloss_span_index_free);
+  g_clear_pointer (&self->spans, g_array_unref);
+  self->spans = spans;
+  self->index = gloss_span_index_new (entries, spans->len);
+}
+
+/* The valid spans of @spans as SpanInfo, with @annotation forced when not 0. */
+static GArray *
+import_spans (GlossTextView *self,
+              GArray        *spans,
+              gint64         annotation)
+{
+  gint64 length = gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
+  GArray *infos = g_array_sized_new (FALSE, FALSE, sizeof (SpanInfo), spans != NULL ? spans->len : 0);
+
+  for (guint i = 0; spans != NULL && i < spans->len; i++)
+    {
+      const GlossTextSpan *span = &g_array_index (spans, GlossTextSpan, i);
+      SpanInfo info = { *span, 0, 1, FALSE };
+
+      if (span->start < 0 || span->end > length || span->start >= span->end)
+        continue;
+      if (annotation != 0)
+        info.span.annotation = annotation;
+      g_array_append_val (infos, info);
+    }
+
+  return infos;
+}
+
+/**
+ * gloss_text_view_set_spans:
+ * @spans: (nullable) (element-type GlossTextSpan): the spans to paint; copied
+ *
+ * Replaces every highlight.  Spans outside the text are ignored.
+ */
+void
+gloss_text_view_set_spans (GlossTextView *self,
+                           GArray        *spans)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+  g_return_if_fail (spans == NULL || g_array_get_element_size (spans) == sizeof (GlossTextSpan));
+
+  g_clear_handle_id (&self->consolidate_id, g_source_remove);
+  g_hash_table_remove_all (self->overlay);
+  rebuild (self, import_spans (self, spans, 0));
+  queue_redraw (self);
+}
+
+/* Folds the updated annotations back into the index, off the hot path. */
+static gboolean
+consolidate_cb (gpointer user_data)
+{
+  GlossTextView *self = user_data;
+  GArray *merged = g_array_sized_new (FALSE, FALSE, sizeof (SpanInfo), self->spans->len);
+  GHashTableIter iter;
+  gpointer value;
+
+  self->consolidate_id = 0;
+
+  for (guint i = 0; i < self->spans->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, i);
+
+      if (!g_hash_table_contains (self->overlay, &info->span.annotation))
+        g_array_append_val (merged, *info);
+    }
+
+  g_hash_table_iter_init (&iter, self->overlay);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_array_append_vals (merged, ((GArray *) value)->data, ((GArray *) value)->len);
+
+  g_hash_table_remove_all (self->overlay);
+  rebuild (self, merged);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gloss_text_view_update_annotation:
+ * @annotation: an annotation id
+ * @spans: (nullable) (element-type GlossTextSpan): its spans now; %NULL
+ *   or empty when it was deleted
+ *
+ * Replaces one annotation's highlights without re-indexing the others,
+ * so tagging stays immediate on a document with many annotations.
+ */
+void
+gloss_text_view_update_annotation (GlossTextView *self,
+                                   gint64         annotation,
+                                   GArray        *spans)
+{
+  GArray *infos;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+  g_return_if_fail (annotation != 0);
+  g_return_if_fail (spans == NULL || g_array_get_element_size (spans) == sizeof (GlossTextSpan));
+
+  infos = import_spans (self, spans, annotation);
+  g_array_sort (infos, compare_span_info);
+  compute_groups (infos);
+  g_hash_table_replace (self->overlay, g_memdup2 (&annotation, sizeof annotation), infos);
+
+  if (g_hash_table_size (self->overlay) > 256 && self->consolidate_id == 0)
+    self->consolidate_id = g_idle_add_full (G_PRIORITY_LOW, consolidate_cb, self, NULL);
+
+  queue_redraw (self);
+}
+
+guint
+gloss_text_view_get_n_spans (GlossTextView *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), 0);
+
+  for (guint i = 0; i < self->spans->len; i++)
+    if (!g_hash_table_contains (self->overlay, &g_array_index (self->spans, SpanInfo, i).span.annotation))
+      n++;
+
+  g_hash_table_iter_init (&iter, self->overlay);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    n += ((GArray *) value)->len;
+
+  return n;
+}
+
+guint
+gloss_text_view_get_n_bands (GlossTextView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), 0);
+
+  return self->n_bands;
+}
+
+void
+gloss_text_view_set_n_bands (GlossTextView *self,
+                             guint          n_bands)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  n_bands = CLAMP (n_bands, 1, 8);
+  if (n_bands == self->n_bands)
+    return;
+
+  self->n_bands = n_bands;
+  update_spacing (self);
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_BANDS]);
+}
+
+gint64
+gloss_text_view_get_selected_annotation (GlossTextView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), 0);
+
+  return self->selected;
+}
+
+void
+gloss_text_view_set_selected_annotation (GlossTextView *self,
+                                         gint64         annotation)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  if (annotation == self->selected)
+    return;
+
+  self->selected = annotation;
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_ANNOTATION]);
+}
+
+double
+gloss_text_view_get_zoom (GlossTextView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), 1.0);
+
+  return self->zoom;
+}
+
+void
+gloss_text_view_set_zoom (GlossTextView *self,
+                          double         zoom)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (G_APPROX_VALUE (zoom, self->zoom, 0.001))
+    return;
+
+  self->zoom = zoom;
+  update_zoom (self);
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+gboolean
+gloss_text_view_get_snap_to_words (GlossTextView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), FALSE);
+
+  return self->snap_to_words;
+}
+
+void
+gloss_text_view_set_snap_to_words (GlossTextView *self,
+                                   gboolean       snap_to_words)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  snap_to_words = !!snap_to_words;
+  if (snap_to_words == self->snap_to_words)
+    return;
+
+  self->snap_to_words = snap_to_words;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SNAP_TO_WORDS]);
+}
+
+typedef struct
+{
+  gint64 annotation;
+  gint64 length;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a;
+  const Candidate *cb = b;
+
+  if (ca->length != cb->length)
+    return ca->length < cb->length ? -1 : 1;
+  return (ca->annotation > cb->annotation) - (ca->annotation < cb->annotation);
+}
+
+/**
+ * gloss_text_view_get_annotations_at:
+ * @offset: a code point offset
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the
+ *   annotations covering @offset, shortest span first
+ */
+GArray *
+gloss_text_view_get_annotations_at (GlossTextView *self,
+                                    gint64         offset)
+{
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+  GPtrArray *found;
+  GArray *result;
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), NULL);
+
+  found = query_spans (self, offset, offset + 1);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const SpanInfo *info = g_ptr_array_index (found, i);
+      Candidate candidate = { info->span.annotation, info->span.end - info->span.start };
+      gboolean seen = FALSE;
+
+      for (guint j = 0; j < candidates->len && !seen; j++)
+        seen = g_array_index (candidates, Candidate, j).annotation == candidate.annotation;
+      if (!seen)
+        g_array_append_val (candidates, candidate);
+    }
+
+  g_array_sort (candidates, compare_candidates);
+  result = g_array_sized_new (FALSE, FALSE, sizeof (gint64), candidates->len);
+  for (guint i = 0; i < candidates->len; i++)
+    g_array_append_val (result, g_array_index (candidates, Candidate, i).annotation);
+
+  return result;
+}
+
+/**
+ * gloss_text_view_get_spans_of:
+ * @annotation: an annotation id
+ *
+ * Returns: (transfer full) (element-type GlossTextSpan): the spans of
+ *   @annotation, by dimension
+ */
+GArray *
+gloss_text_view_get_spans_of (GlossTextView *self,
+                              gint64         annotation)
+{
+  GArray *result;
+  GArray *updated;
+  guint lo = 0, hi;
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), NULL);
+
+  result = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+
+  updated = g_hash_table_lookup (self->overlay, &annotation);
+  if (updated != NULL)
+    {
+      for (guint i = 0; i < updated->len; i++)
+        g_array_append_val (result, g_array_index (updated, SpanInfo, i).span);
+      return result;
+    }
+
+  /* self->spans is sorted by annotation. */
+  hi = self->spans->len;
+  while (lo < hi)
+    {
+      guint mid = (lo + hi) / 2;
+
+      if (g_array_index (self->spans, SpanInfo, mid).span.annotation < annotation)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < self->spans->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, i);
+
+      if (info->span.annotation != annotation)
+        break;
+      g_array_append_val (result, info->span);
+    }
+
+  return result;
+}
+
+/**
+ * gloss_text_view_get_selection_range:
+ * @start: (out): the first code point
+ * @end: (out): the code point after the last one
+ *
+ * The selected text as an annotation would cover it: with
+ * #GlossTextView:snap-to-words, widened to whole words and without
+ * white space at either end.
+ *
+ * Returns: %FALSE when nothing (or only white space) is selected
+ */
+gboolean
+gloss_text_view_get_selection_range (GlossTextView *self,
+                                     gint64        *start,
+                                     gint64        *end)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter a, b;
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), FALSE);
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  if (!gtk_text_buffer_get_selection_bounds (buffer, &a, &b))
+    return FALSE;
+
+  if (self->snap_to_words)
+    {
+      if (gtk_text_iter_inside_word (&a) && !gtk_text_iter_starts_word (&a))
+        gtk_text_iter_backward_word_start (&a);
+      if (gtk_text_iter_inside_word (&b) && !gtk_text_iter_starts_word (&b))
+        gtk_text_iter_forward_word_end (&b);
+
+      while (gtk_text_iter_compare (&a, &b) < 0 && g_unichar_isspace (gtk_text_iter_get_char (&a)))
+        gtk_text_iter_forward_char (&a);
+      while (gtk_text_iter_compare (&a, &b) < 0)
+        {
+          GtkTextIter prev = b;
+
+          gtk_text_iter_backward_char (&prev);
+          if (!g_unichar_isspace (gtk_text_iter_get_char (&prev)))
+            break;
+          b = prev;
+        }
+    }
+
+  if (gtk_text_iter_compare (&a, &b) >= 0)
+    return FALSE;
+
+  if (start != NULL)
+    *start = gtk_text_iter_get_offset (&a);
+  if (end != NULL)
+    *end = gtk_text_iter_get_offset (&b);
+  return TRUE;
+}
+
+void
+gloss_text_view_select_range (GlossTextView *self,
+                              gint64         start,
+                              gint64         end)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter a, b;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  get_iter (self, start, &a);
+  get_iter (self, end, &b);
+  gtk_text_buffer_select_range (buffer, &b, &a);
+}
+
+/**
+ * gloss_text_view_get_range_rect:
+ * @rect: (out): the bounding box in widget coordinates
+ *
+ * Returns: %FALSE when the range has nothing to draw
+ */
+gboolean
+gloss_text_view_get_range_rect (GlossTextView *self,
+                                gint64         start,
+                                gint64         end,
+                                GdkRectangle  *rect)
+{
+  GdkRectangle box = { 0, };
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  collect_line_rects (self, start, end, self->rects);
+  if (self->rects->len == 0)
+    return FALSE;
+
+  box = g_array_index (self->rects, LineRect, 0).rect;
+  for (guint i = 1; i < self->rects->len; i++)
+    gdk_rectangle_union (&box, &g_array_index (self->rects, LineRect, i).rect, &box);
+
+  gtk_text_view_buffer_to_window_coords (GTK_TEXT_VIEW (self), GTK_TEXT_WINDOW_WIDGET,
+                                         box.x, box.y, &box.x, &box.y);
+  *rect = box;
+  return TRUE;
+}
+
+void
+gloss_text_view_scroll_to_range (GlossTextView *self,
+                                 gint64         start,
+                                 gint64         end)
+{
+  GtkTextBuffer *buffer;
+  GtkTextIter iter;
+  GtkTextMark *mark;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  /* The scroll may wait for the layout: the mark has to outlive this call. */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  get_iter (self, start, &iter);
+  mark = gtk_text_buffer_get_mark (buffer, "gloss-scroll");
+  if (mark == NULL)
+    mark = gtk_text_buffer_create_mark (buffer, "gloss-scroll", &iter, TRUE);
+  else
+    gtk_text_buffer_move_mark (buffer, mark, &iter);
+  gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.1, FALSE, 0, 0);
+}
+
+/**
+ * gloss_text_view_add_popover:
+ * @popover: a #GtkPopover without a parent
+ *
+ * Makes the view the popover's parent, so it can point at text.  The view
+ * keeps it until it is disposed.
+ */
+void
+gloss_text_view_add_popover (GlossTextView *self,
+                             GtkWidget     *popover)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+  g_return_if_fail (GTK_IS_POPOVER (popover));
+  g_return_if_fail (gtk_widget_get_parent (popover) == NULL);
+
+  gtk_widget_set_parent (popover, GTK_WIDGET (self));
+  g_ptr_array_add (self->popovers, popover);
+}
