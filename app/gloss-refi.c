@@ -1282,7 +1282,7 @@ typedef struct
   GCancellable      *cancellable;   /* borrowed */
   GHashTable        *stmts;         /* SQL text → sqlite3_stmt */
   GHashTable        *users;         /* guid → annotator id (gint64 *) */
-  GHashTable        *new_codes;     /* code ids created by this import */
+  GHashTable        *claimed;       /* code ids some code of the file went to */
   GHashTable        *single_dims;   /* dimension ids that are single-valued */
   gint64             default_annotator;
   gint64             codes_dimension;
@@ -1295,7 +1295,7 @@ writer_clear (Writer *w)
 {
   g_clear_pointer (&w->stmts, g_hash_table_unref);
   g_clear_pointer (&w->users, g_hash_table_unref);
-  g_clear_pointer (&w->new_codes, g_hash_table_unref);
+  g_clear_pointer (&w->claimed, g_hash_table_unref);
   g_clear_pointer (&w->single_dims, g_hash_table_unref);
   g_clear_pointer (&w->now, g_free);
 }
@@ -1634,7 +1634,7 @@ import_code (Writer    *w,
             return FALSE;
           break;
         }
-      if (!g_hash_table_contains (w->new_codes, &found))
+      if (!g_hash_table_contains (w->claimed, &found))
         {
           id = found;
           break;
@@ -1671,10 +1671,10 @@ import_code (Writer    *w,
       if (!writer_done (w, stmt, "code", error))
         return FALSE;
       id = sqlite3_last_insert_rowid (w->db);
-      g_hash_table_add (w->new_codes, g_memdup2 (&id, sizeof id));
       w->report->codes_added++;
     }
 
+  g_hash_table_add (w->claimed, g_memdup2 (&id, sizeof id));
   code->dimension = dimension;
   code->code = id;
 
@@ -2409,7 +2409,7 @@ gloss_refi_import (GlossProject       *project,
   w.cancellable = cancellable;
   w.stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_stmt);
   w.users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  w.new_codes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  w.claimed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   w.single_dims = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   w.now = gloss_timestamp_now ();
 

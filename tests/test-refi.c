@@ -1342,6 +1342,42 @@ test_single_valued_dimension (Fixture       *f,
   assert_no_problems (target);
 }
 
+/* Two siblings of one name stay two codes, also when imported again. */
+static void
+test_sibling_names (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossImportReport) first = gloss_import_report_new ();
+  g_autoptr(GlossImportReport) second = gloss_import_report_new ();
+  g_autofree char *qdc = make_file (f, "twins.qdc",
+    "<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes>"
+    "<Code guid=" GUID (1) " name=\"Group\" isCodable=\"false\">"
+    "<Code guid=" GUID (2) " name=\"x\" isCodable=\"true\"/>"
+    "<Code guid=" GUID (3) " name=\"x\" isCodable=\"true\"/>"
+    "<Code guid=" GUID (4) " name=\"a/b\" isCodable=\"false\"/>"
+    "</Code></Codes></CodeBook>");
+
+  g_assert_true (gloss_refi_import (f->project, qdc, first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->codes_added, ==, 3);
+  g_assert_true (report_mentions (first, "“x (2)”"));
+  g_assert_cmpint (gloss_project_resolve_code (f->project, "Group/x", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (gloss_project_resolve_code (f->project, "Group/x (2)", &error), >, 0);
+  g_assert_no_error (error);
+  /* A nested grouping code is an ordinary code in Gloss; '/' is escaped in paths. */
+  g_assert_cmpint (gloss_project_resolve_code (f->project, "Group/a\\/b", &error), >, 0);
+  g_assert_no_error (error);
+
+  g_assert_true (gloss_refi_import (f->project, qdc, second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->codes_added, ==, 0);
+  g_assert_cmpuint (second->codes_matched, ==, 3);
+  g_assert_cmpuint (second->dimensions_added, ==, 0);
+  g_assert_cmpuint (second->skipped->len, ==, 0);
+}
+
 /* ---- Bad input -------------------------------------------------------- */
 
 static void
@@ -1522,6 +1558,7 @@ main (int    argc,
   ADD ("code-point-positions", test_code_point_positions);
   ADD ("reports-what-it-cannot-carry", test_reports_what_it_cannot_carry);
   ADD ("single-valued-dimension", test_single_valued_dimension);
+  ADD ("sibling-names", test_sibling_names);
   ADD ("refuses-doctype", test_refuses_doctype);
   ADD ("refuses-malformed", test_refuses_malformed);
   ADD ("refuses-foreign", test_refuses_foreign);
