@@ -1,0 +1,2260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "gloss-merge"
+
+#include "config.h"
+
+#include "gloss-merge.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+
+#include "gloss-autocleanups.h"
+#include "gloss-project-private.h"
+
+/* Merge: other analysts' project files into this one, by identity.
+ *
+ * Sources are opened through the project's hardened open, read-only.  The
+ * whole merge is one write on the target: a backup copy of the file is made
+ * once the write lock is held, then annotators, codebook, documents and
+ * annotations are brought over, then it commits (or, for a dry run, rolls
+ * back).
+ *
+ * Versions.  Each annotation carries (modified, revision).  Whether two
+ * versions of one annotation descend from each other is read from the files'
+ * change logs: every write's session changeset holds the (modified,
+ * revision) it replaced.  A source version the target has seen before is old
+ * news; a target version the source has seen before is replaced; otherwise
+ * both changed since they parted: a conflict, resolved by the later
+ * (modified, revision), ties broken by the versions' content, never left
+ * open.  The losing version goes into the change log as a row whose action
+ * says "Merge conflict…" and whose changeset column holds the version as
+ * JSON text (not a changeset blob); later merges read those rows too, so a
+ * resolved conflict is not reported again. */
+
+G_DEFINE_QUARK (gloss-merge-error-quark, gloss_merge_error)
+
+#define TEXT_STRIDE 64
+#define CANCEL_EVERY 4096
+
+/* ------------------------------------------------------------------------
+ * The report
+ * ------------------------------------------------------------------------ */
+
+static void
+mapping_free (GlossMergeMapping *mapping)
+{
+  g_free (mapping->path);
+  g_free (mapping->source_uuid);
+  g_free (mapping->target_uuid);
+  g_free (mapping);
+}
+
+static void
+conflict_free (GlossMergeConflict *conflict)
+{
+  g_free (conflict->uuid);
+  g_free (conflict->kept);
+  g_free (conflict->other);
+  g_free (conflict->kept_source);
+  g_free (conflict->other_source);
+  g_free (conflict);
+}
+
+static void
+skipped_free (GlossMergeSkipped *skipped)
+{
+  g_free (skipped->what);
+  g_free (skipped->uuid);
+  g_free (skipped->source);
+  g_free (skipped->reason);
+  g_free (skipped);
+}
+
+static void
+namesake_free (GlossMergeNamesake *namesake)
+{
+  g_free (namesake->name);
+  g_free (namesake->uuid);
+  g_free (namesake->other_uuid);
+  g_free (namesake);
+}
+
+/**
+ * gloss_merge_report_clear:
+ * @report: a report, zero-filled or filled by gloss_merge()
+ *
+ * Frees what @report holds and zero-fills it.
+ */
+void
+gloss_merge_report_clear (GlossMergeReport *report)
+{
+  g_clear_pointer (&report->backup, g_free);
+  g_clear_pointer (&report->conflicts, g_ptr_array_unref);
+  g_clear_pointer (&report->codebook, g_ptr_array_unref);
+  g_clear_pointer (&report->mismatches, g_ptr_array_unref);
+  g_clear_pointer (&report->namesakes, g_ptr_array_unref);
+  g_clear_pointer (&report->skipped, g_ptr_array_unref);
+  memset (report, 0, sizeof *report);
+}
+
+static void
+report_init (GlossMergeReport *report,
+             gboolean          dry_run)
+{
+  gloss_merge_report_clear (report);
+  report->dry_run = dry_run;
+  report->conflicts = g_ptr_array_new_with_free_func ((GDestroyNotify) conflict_free);
+  report->codebook = g_ptr_array_new_with_free_func ((GDestroyNotify) mapping_free);
+  report->mismatches = g_ptr_array_new_with_free_func (g_free);
+  report->namesakes = g_ptr_array_new_with_free_func ((GDestroyNotify) namesake_free);
+  report->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) skipped_free);
+}
+
+static GlossMergeSkipped *
+add_skipped (GlossMergeReport *report,
+             const char       *what,
+             const char       *uuid,
+             const char       *source,
+             char             *reason)
+{
+  GlossMergeSkipped *skipped = g_new0 (GlossMergeSkipped, 1);
+
+  skipped->what = g_strdup (what);
+  skipped->uuid = g_strdup (uuid);
+  skipped->source = g_strdup (source);
+  skipped->reason = reason;
+  g_ptr_array_add (report->skipped, skipped);
+
+  return skipped;
+}
+
+/* ------------------------------------------------------------------------
+ * Statements: cached per connection, reset when they go out of scope
+ * ------------------------------------------------------------------------ */
+
+typedef sqlite3_stmt MergeStmt;
+
+static void
+merge_stmt_release (MergeStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MergeStmt, merge_stmt_release)
+
+typedef struct
+{
+  sqlite3    *db;
+  const char *path;
+  GHashTable *cache;   /* static SQL → sqlite3_stmt */
+} Conn;
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+conn_init (Conn       *conn,
+           sqlite3    *db,
+           const char *path)
+{
+  conn->db = db;
+  conn->path = path;
+  conn->cache = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                       finalize_statement);
+}
+
+static void
+conn_clear (Conn *conn)
+{
+  g_clear_pointer (&conn->cache, g_hash_table_unref);
+}
+
+static gboolean
+conn_fail (Conn        *conn,
+           int          rc,
+           GError     **error)
+{
+  if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+    g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_BUSY,
+                 _("“%s” is busy: another program is writing to it. Try again in a moment. "
+                   "Nothing was merged."), conn->path);
+  else if ((rc & 0xff) == SQLITE_FULL)
+    g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IO,
+                 _("The disk is full. Free some space and try again. Nothing was merged."));
+  else
+    g_set_error (error, GLOSS_PROJECT_ERROR,
+                 (rc & 0xff) == SQLITE_CORRUPT ? GLOSS_PROJECT_ERROR_CORRUPT
+                                               : GLOSS_PROJECT_ERROR_IO,
+                 _("Merging failed while reading or writing “%s” (%s). Nothing was merged."),
+                 conn->path, sqlite3_errmsg (conn->db));
+  return FALSE;
+}
+
+static MergeStmt *
+conn_prepare (Conn        *conn,
+              const char  *sql,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (conn->cache, sql);
+
+  if (stmt == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (conn->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          conn_fail (conn, rc, error);
+          return NULL;
+        }
+      g_hash_table_insert (conn->cache, (gpointer) sql, stmt);
+    }
+
+  return stmt;
+}
+
+/* Steps a statement returning no rows, or one row the caller ignores. */
+static gboolean
+conn_step_done (Conn          *conn,
+                sqlite3_stmt  *stmt,
+                GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return conn_fail (conn, rc, error);
+
+  return TRUE;
+}
+
+/* Steps a query: TRUE with a row, FALSE without (error set on failure). */
+static gboolean
+conn_step_row (Conn          *conn,
+               sqlite3_stmt  *stmt,
+               GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    conn_fail (conn, rc, error);
+
+  return FALSE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *text)
+{
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_id_or_null (sqlite3_stmt *stmt,
+                 int           index,
+                 gint64        id)
+{
+  if (id != 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static const char *
+column_text (sqlite3_stmt *stmt,
+             int           column)
+{
+  return (const char *) sqlite3_column_text (stmt, column);
+}
+
+/* ------------------------------------------------------------------------
+ * Id maps: gint64 → gint64
+ * ------------------------------------------------------------------------ */
+
+static GHashTable *
+id_map_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+}
+
+static void
+id_map_set (GHashTable *map,
+            gint64      key,
+            gint64      value)
+{
+  g_hash_table_insert (map, g_memdup2 (&key, sizeof key), g_memdup2 (&value, sizeof value));
+}
+
+/* FALSE when @key is not in @map. */
+static gboolean
+id_map_get (GHashTable *map,
+            gint64      key,
+            gint64     *value)
+{
+  gint64 *found = g_hash_table_lookup (map, &key);
+
+  if (found == NULL)
+    return FALSE;
+  *value = *found;
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * History: the (modified, revision) versions a file has held
+ * ------------------------------------------------------------------------ */
+
+/* Columns of the annotation table, as changesets number them. */
+enum {
+  ANNOTATION_COL_ID = 0,
+  ANNOTATION_COL_MODIFIED = 9,
+  ANNOTATION_COL_REVISION = 10,
+  ANNOTATION_N_COLUMNS = 16,
+};
+
+typedef struct
+{
+  Conn       *conn;      /* borrowed */
+  gboolean    loaded;
+  GHashTable *by_id;     /* "id\x1fmodified\x1frevision" from changesets */
+  GHashTable *by_uuid;   /* "uuid\x1fmodified\x1frevision" set aside by earlier merges */
+} History;
+
+static void
+history_free (History *history)
+{
+  g_clear_pointer (&history->by_id, g_hash_table_unref);
+  g_clear_pointer (&history->by_uuid, g_hash_table_unref);
+  g_free (history);
+}
+
+static History *
+history_new (Conn *conn)
+{
+  History *history = g_new0 (History, 1);
+
+  history->conn = conn;
+  return history;
+}
+
+static char *
+version_key_id (gint64      id,
+                const char *modified,
+                gint64      revision)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s\x1f%" G_GINT64_FORMAT, id, modified, revision);
+}
+
+static char *
+version_key_uuid (const char *uuid,
+                  const char *modified,
+                  gint64      revision)
+{
+  return g_strdup_printf ("%s\x1f%s\x1f%" G_GINT64_FORMAT, uuid, modified, revision);
+}
+
+static void
+history_add_values (History       *history,
+                    sqlite3_value *id,
+                    sqlite3_value *modified,
+                    sqlite3_value *revision)
+{
+  if (id == NULL || modified == NULL || revision == NULL ||
+      sqlite3_value_type (modified) != SQLITE_TEXT)
+    return;
+
+  g_hash_table_add (history->by_id,
+                    version_key_id (sqlite3_value_int64 (id),
+                                    (const char *) sqlite3_value_text (modified),
+                                    sqlite3_value_int64 (revision)));
+}
+
+static void
+history_add_changeset (History    *history,
+                       const void *data,
+                       int         size)
+{
+  sqlite3_changeset_iter *iter = NULL;
+
+  if (sqlite3changeset_start (&iter, size, (void *) data) != SQLITE_OK)
+    return;
+
+  while (sqlite3changeset_next (iter) == SQLITE_ROW)
+    {
+      const char *table = NULL;
+      int n_columns = 0, op = 0, indirect = 0;
+      sqlite3_value *id = NULL, *modified = NULL, *revision = NULL;
+
+      if (sqlite3changeset_op (iter, &table, &n_columns, &op, &indirect) != SQLITE_OK ||
+          g_strcmp0 (table, "annotation") != 0 || n_columns != ANNOTATION_N_COLUMNS)
+        continue;
+
+      if (op == SQLITE_INSERT || op == SQLITE_UPDATE)
+        {
+          sqlite3_value *new_modified = NULL, *new_revision = NULL;
+
+          if (op == SQLITE_INSERT)
+            sqlite3changeset_new (iter, ANNOTATION_COL_ID, &id);
+          else
+            sqlite3changeset_old (iter, ANNOTATION_COL_ID, &id);
+          sqlite3changeset_new (iter, ANNOTATION_COL_MODIFIED, &new_modified);
+          sqlite3changeset_new (iter, ANNOTATION_COL_REVISION, &new_revision);
+          history_add_values (history, id, new_modified, new_revision);
+        }
+      if (op == SQLITE_UPDATE || op == SQLITE_DELETE)
+        {
+          sqlite3changeset_old (iter, ANNOTATION_COL_ID, &id);
+          sqlite3changeset_old (iter, ANNOTATION_COL_MODIFIED, &modified);
+          sqlite3changeset_old (iter, ANNOTATION_COL_REVISION, &revision);
+          history_add_values (history, id, modified, revision);
+        }
+    }
+  /* A damaged changeset ends the walk; what was read so far still counts. */
+  sqlite3changeset_finalize (iter);
+}
+
+static void
+history_add_set_aside (History    *history,
+                       const char *json,
+                       gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *uuid, *modified;
+
+  if (!json_parser_load_from_data (parser, json, len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return;
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  uuid = json_object_get_string_member_with_default (object, "uuid", NULL);
+  modified = json_object_get_string_member_with_default (object, "modified", NULL);
+  if (uuid == NULL || modified == NULL || !json_object_has_member (object, "revision"))
+    return;
+
+  g_hash_table_add (history->by_uuid,
+                    version_key_uuid (uuid, modified,
+                                      json_object_get_int_member (object, "revision")));
+}
+
+static gboolean
+history_load (History  *history,
+              GError  **error)
+{
+  static const char sql[] =
+    "SELECT changeset, typeof (changeset) FROM change ORDER BY seq";
+  g_autoptr(MergeStmt) stmt = NULL;
+  int rc;
+
+  if (history->loaded)
+    return TRUE;
+
+  history->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  history->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  stmt = conn_prepare (history->conn, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *type = column_text (stmt, 1);
+
+      if (g_strcmp0 (type, "blob") == 0)
+        history_add_changeset (history, sqlite3_column_blob (stmt, 0),
+                               sqlite3_column_bytes (stmt, 0));
+      else if (g_strcmp0 (type, "text") == 0)
+        history_add_set_aside (history, column_text (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (history->conn, rc, error);
+
+  history->loaded = TRUE;
+  return TRUE;
+}
+
+/* Has the file behind @history held this version of annotation @uuid (whose
+ * id there is @id, or 0 to look it up)? */
+static gboolean
+history_has (History     *history,
+             const char  *uuid,
+             gint64       id,
+             const char  *modified,
+             gint64       revision,
+             gboolean    *has,
+             GError     **error)
+{
+  g_autofree char *by_uuid = NULL;
+
+  *has = FALSE;
+  if (!history_load (history, error))
+    return FALSE;
+
+  by_uuid = version_key_uuid (uuid, modified, revision);
+  if (g_hash_table_contains (history->by_uuid, by_uuid))
+    {
+      *has = TRUE;
+      return TRUE;
+    }
+
+  if (id == 0)
+    {
+      static const char sql[] = "SELECT id FROM annotation WHERE uuid = ?";
+      g_autoptr(MergeStmt) stmt = conn_prepare (history->conn, sql, error);
+      g_autoptr(GError) local_error = NULL;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+      if (conn_step_row (history->conn, stmt, &local_error))
+        id = sqlite3_column_int64 (stmt, 0);
+      else if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  if (id != 0)
+    {
+      g_autofree char *by_id = version_key_id (id, modified, revision);
+
+      *has = g_hash_table_contains (history->by_id, by_id);
+    }
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * Target texts, for checking quotes
+ * ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char   *text;
+  gsize   bytes;
+  gint64  length;
+  GArray *marks;    /* (element-type gsize): byte offset of code point i * TEXT_STRIDE */
+} DocText;
+
+static void
+doc_text_free (DocText *doc)
+{
+  g_free (doc->text);
+  g_clear_pointer (&doc->marks, g_array_unref);
+  g_free (doc);
+}
+
+static gboolean
+doc_text_quote_matches (const DocText *doc,
+                        gint64         start,
+                        gint64         end,
+                        const char    *quote,
+                        gsize          quote_bytes)
+{
+  const char *p;
+
+  if (quote == NULL || start < 0 || end <= start || end > doc->length)
+    return FALSE;
+
+  p = doc->text + g_array_index (doc->marks, gsize, start / TEXT_STRIDE);
+  for (gint64 i = 0; i < start % TEXT_STRIDE; i++)
+    p = g_utf8_next_char (p);
+
+  if ((gsize) (doc->text + doc->bytes - p) < quote_bytes ||
+      memcmp (p, quote, quote_bytes) != 0)
+    return FALSE;
+
+  return g_utf8_strlen (quote, quote_bytes) == end - start;
+}
+
+/* ------------------------------------------------------------------------
+ * The merge
+ * ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char         *path;
+  GlossProject *project;
+  Conn          conn;
+  History      *history;
+  GHashTable   *dimensions;    /* source dimension id → target dimension id */
+  GHashTable   *codes;         /* source code id → target code id */
+  GHashTable   *documents;     /* source document id → target document id, 0: left out */
+  GHashTable   *annotators;    /* source annotator id → target annotator id */
+  GHashTable   *left_out;      /* source document id → DocumentLeftOut */
+} Source;
+
+typedef struct
+{
+  GlossMergeSkipped *skipped;  /* owned by the report */
+  char              *why;
+  guint              n_annotations;
+} DocumentLeftOut;
+
+static void
+document_left_out_free (DocumentLeftOut *left_out)
+{
+  g_free (left_out->why);
+  g_free (left_out);
+}
+
+static void
+source_free (Source *source)
+{
+  g_clear_pointer (&source->history, history_free);
+  conn_clear (&source->conn);
+  g_clear_object (&source->project);
+  g_clear_pointer (&source->dimensions, g_hash_table_unref);
+  g_clear_pointer (&source->codes, g_hash_table_unref);
+  g_clear_pointer (&source->documents, g_hash_table_unref);
+  g_clear_pointer (&source->annotators, g_hash_table_unref);
+  g_clear_pointer (&source->left_out, g_hash_table_unref);
+  g_free (source->path);
+  g_free (source);
+}
+
+typedef struct
+{
+  gint64   dimension;
+  gboolean multiple;
+  char    *dimension_name;
+} CodeInfo;
+
+static void
+code_info_free (CodeInfo *info)
+{
+  g_free (info->dimension_name);
+  g_free (info);
+}
+
+typedef struct
+{
+  GlossProject     *target;
+  Conn              conn;
+  GlossMergeReport *report;
+  GCancellable     *cancellable;
+  GPtrArray        *sources;      /* (element-type Source) */
+  guint             current;      /* the source being merged */
+  History          *history;      /* the target's */
+  GHashTable       *written;      /* "uuid\x1fmodified\x1frevision" met in this merge */
+  GHashTable       *texts;        /* target document id → DocText */
+  GHashTable       *code_info;    /* target code id → CodeInfo */
+  GHashTable       *code_paths;   /* target code id → path, built when needed */
+  gboolean          changed;
+} Merge;
+
+static void
+merge_clear (Merge *m)
+{
+  g_clear_pointer (&m->history, history_free);
+  g_clear_pointer (&m->sources, g_ptr_array_unref);
+  conn_clear (&m->conn);
+  g_clear_pointer (&m->written, g_hash_table_unref);
+  g_clear_pointer (&m->texts, g_hash_table_unref);
+  g_clear_pointer (&m->code_info, g_hash_table_unref);
+  g_clear_pointer (&m->code_paths, g_hash_table_unref);
+}
+
+static gboolean
+check_cancelled (Merge   *m,
+                 GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (m->cancellable, error);
+}
+
+/* ---- annotators ---- */
+
+static gint64
+map_annotator (Merge    *m,
+               Source   *src,
+               gint64    source_id,
+               GError  **error)
+{
+  static const char source_sql[] = "SELECT uuid, name FROM annotator WHERE id = ?";
+  static const char by_uuid_sql[] = "SELECT id FROM annotator WHERE uuid = ?";
+  static const char by_name_sql[] =
+    "SELECT uuid FROM annotator WHERE name = ? AND uuid != ? ORDER BY id LIMIT 1";
+  g_autoptr(MergeStmt) src_stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *name = NULL;
+  gint64 id = 0;
+
+  if (source_id == 0)
+    return 0;
+  if (id_map_get (src->annotators, source_id, &id))
+    return id;
+
+  src_stmt = conn_prepare (&src->conn, source_sql, error);
+  if (src_stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (src_stmt, 1, source_id);
+  if (!conn_step_row (&src->conn, src_stmt, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                     _("“%s” refers to a missing annotator. Nothing was merged."), src->path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return -1;
+    }
+  uuid = g_strdup (column_text (src_stmt, 0));
+  name = g_strdup (column_text (src_stmt, 1));
+
+  {
+    g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_uuid_sql, error);
+
+    if (stmt == NULL)
+      return -1;
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+    if (conn_step_row (&m->conn, stmt, &local_error))
+      id = sqlite3_column_int64 (stmt, 0);
+    else if (local_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return -1;
+      }
+  }
+
+  if (id == 0)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_name_sql, error);
+
+      if (stmt == NULL)
+        return -1;
+      sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, uuid, -1, SQLITE_TRANSIENT);
+      if (conn_step_row (&m->conn, stmt, &local_error))
+        {
+          GlossMergeNamesake *namesake = g_new0 (GlossMergeNamesake, 1);
+
+          namesake->name = g_strdup (name);
+          namesake->uuid = g_strdup (uuid);
+          namesake->other_uuid = g_strdup (column_text (stmt, 0));
+          g_ptr_array_add (m->report->namesakes, namesake);
+        }
+      else if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return -1;
+        }
+
+      id = _gloss_project_ensure_annotator (m->target, name, uuid, error);
+      if (id == 0)
+        return -1;
+      m->report->annotators_added++;
+      m->changed = TRUE;
+    }
+
+  id_map_set (src->annotators, source_id, id);
+  return id;
+}
+
+/* ---- codebook ---- */
+
+static void
+add_mapping (Merge           *m,
+             const char      *path,
+             const char      *source_uuid,
+             const char      *target_uuid,
+             GlossMergeMatch  match,
+             gboolean         is_dimension)
+{
+  GlossMergeMapping *mapping = g_new0 (GlossMergeMapping, 1);
+
+  mapping->path = g_strdup (path);
+  mapping->source_uuid = g_strdup (source_uuid);
+  mapping->target_uuid = g_strdup (target_uuid);
+  mapping->match = match;
+  mapping->is_dimension = is_dimension;
+  g_ptr_array_add (m->report->codebook, mapping);
+}
+
+static gboolean
+merge_dimensions (Merge    *m,
+                  Source   *src,
+                  GError  **error)
+{
+  static const char source_sql[] =
+    "SELECT id, uuid, name, kind, multiple, level, memo, modified, revision "
+    "FROM dimension ORDER BY position, id";
+  static const char by_uuid_sql[] = "SELECT id, name, multiple, uuid FROM dimension WHERE uuid = ?";
+  static const char by_name_sql[] = "SELECT id, name, multiple, uuid FROM dimension WHERE name = ?";
+  static const char insert_sql[] =
+    "INSERT INTO dimension (uuid, name, kind, multiple, level, position, memo, modified, revision) "
+    "VALUES (?, ?, ?, ?, ?, (SELECT ifnull (max (position), 0) + 1 FROM dimension), ?, ?, ?)";
+  g_autoptr(MergeStmt) dims = conn_prepare (&src->conn, source_sql, error);
+  int rc;
+
+  if (dims == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (dims)) == SQLITE_ROW)
+    {
+      gint64 source_id = sqlite3_column_int64 (dims, 0);
+      const char *uuid = column_text (dims, 1);
+      const char *name = column_text (dims, 2);
+      gboolean multiple = sqlite3_column_int (dims, 4) != 0;
+      const char *lookups[] = { by_uuid_sql, by_name_sql };
+      const char *keys[] = { uuid, name };
+      gint64 target_id = 0;
+
+      for (guint i = 0; i < G_N_ELEMENTS (lookups) && target_id == 0; i++)
+        {
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, lookups[i], error);
+          g_autoptr(GError) local_error = NULL;
+
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, keys[i], -1, SQLITE_TRANSIENT);
+          if (conn_step_row (&m->conn, stmt, &local_error))
+            {
+              target_id = sqlite3_column_int64 (stmt, 0);
+              add_mapping (m, name, uuid, column_text (stmt, 3),
+                           i == 0 ? GLOSS_MERGE_MATCHED_BY_UUID : GLOSS_MERGE_MATCHED_BY_PATH,
+                           TRUE);
+              if ((sqlite3_column_int (stmt, 2) != 0) != multiple)
+                g_ptr_array_add (m->report->mismatches,
+                                 multiple
+                                 ? g_strdup_printf (_("“%s” allows several codes per annotation "
+                                                      "in %s but only one in the target; "
+                                                      "annotations with several were left out"),
+                                                    name, src->path)
+                                 : g_strdup_printf (_("“%s” allows one code per annotation in "
+                                                      "%s but several in the target"),
+                                                    name, src->path));
+            }
+          else if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+        }
+
+      if (target_id == 0)
+        {
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, insert_sql, error);
+
+          if (stmt == NULL)
+            return FALSE;
+          for (int c = 1; c <= 5; c++)
+            sqlite3_bind_value (stmt, c, sqlite3_column_value (dims, c));
+          for (int c = 6; c <= 8; c++)
+            sqlite3_bind_value (stmt, c, sqlite3_column_value (dims, c));
+          if (!conn_step_done (&m->conn, stmt, error))
+            return FALSE;
+          target_id = sqlite3_last_insert_rowid (m->conn.db);
+          add_mapping (m, name, uuid, uuid, GLOSS_MERGE_ADDED, TRUE);
+          m->report->dimensions_added++;
+          m->changed = TRUE;
+        }
+
+      id_map_set (src->dimensions, source_id, target_id);
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&src->conn, rc, error);
+
+  return TRUE;
+}
+
+static gboolean
+merge_codes (Merge    *m,
+             Source   *src,
+             GError  **error)
+{
+  static const char extra_sql[] = "SELECT memo, modified, revision FROM code WHERE id = ?";
+  static const char by_uuid_sql[] = "SELECT id, uuid FROM code WHERE uuid = ?";
+  static const char by_place_sql[] =
+    "SELECT id, uuid FROM code WHERE dimension = ? AND ifnull (parent, 0) = ? AND name = ?";
+  static const char shortcut_sql[] = "SELECT 1 FROM code WHERE shortcut = ?";
+  static const char insert_sql[] =
+    "INSERT INTO code (uuid, dimension, parent, name, color, description, shortcut, position, "
+    "memo, modified, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT ifnull (max "
+    "(position), 0) + 1 FROM code WHERE dimension = ?2 AND ifnull (parent, 0) = ifnull (?3, 0)), "
+    "?8, ?9, ?10)";
+  g_autoptr(GPtrArray) codes = gloss_project_list_codes (src->project, error);
+
+  if (codes == NULL)
+    return FALSE;
+
+  /* Tree order: every parent comes before its children. */
+  for (guint i = 0; i < codes->len; i++)
+    {
+      GlossCode *code = codes->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      gint64 dimension = 0, parent = 0, target_id = 0;
+
+      if (!id_map_get (src->dimensions, code->dimension, &dimension) ||
+          (code->parent != 0 && !id_map_get (src->codes, code->parent, &parent)))
+        {
+          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                       _("The code “%s” in “%s” has no place in its codebook. Nothing was "
+                         "merged."), code->path, src->path);
+          return FALSE;
+        }
+
+      {
+        g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_uuid_sql, error);
+
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_text (stmt, 1, code->uuid, -1, SQLITE_TRANSIENT);
+        if (conn_step_row (&m->conn, stmt, &local_error))
+          {
+            target_id = sqlite3_column_int64 (stmt, 0);
+            add_mapping (m, code->path, code->uuid, code->uuid, GLOSS_MERGE_MATCHED_BY_UUID, FALSE);
+          }
+        else if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
+      }
+
+      if (target_id == 0)
+        {
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_place_sql, error);
+
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, dimension);
+          sqlite3_bind_int64 (stmt, 2, parent);
+          sqlite3_bind_text (stmt, 3, code->name, -1, SQLITE_TRANSIENT);
+          if (conn_step_row (&m->conn, stmt, &local_error))
+            {
+              target_id = sqlite3_column_int64 (stmt, 0);
+              add_mapping (m, code->path, code->uuid, column_text (stmt, 1),
+                           GLOSS_MERGE_MATCHED_BY_PATH, FALSE);
+            }
+          else if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+        }
+
+      if (target_id != 0)
+        {
+          m->report->codes_mapped++;
+        }
+      else
+        {
+          g_autoptr(MergeStmt) extra = conn_prepare (&src->conn, extra_sql, error);
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, insert_sql, error);
+          const char *shortcut = code->shortcut;
+
+          if (extra == NULL || stmt == NULL)
+            return FALSE;
+
+          if (shortcut != NULL)
+            {
+              g_autoptr(MergeStmt) taken = conn_prepare (&m->conn, shortcut_sql, error);
+
+              if (taken == NULL)
+                return FALSE;
+              sqlite3_bind_text (taken, 1, shortcut, -1, SQLITE_TRANSIENT);
+              if (conn_step_row (&m->conn, taken, &local_error))
+                {
+                  add_skipped (m->report, "shortcut", code->uuid, src->path,
+                               g_strdup_printf (_("the shortcut “%s” of “%s” is taken in the "
+                                                  "target; the code was added without one"),
+                                                shortcut, code->path));
+                  shortcut = NULL;
+                }
+              else if (local_error != NULL)
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+            }
+
+          sqlite3_bind_int64 (extra, 1, code->id);
+          if (!conn_step_row (&src->conn, extra, &local_error))
+            {
+              if (local_error == NULL)
+                g_set_error (&local_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                             _("A code of “%s” vanished while merging. Nothing was merged."),
+                             src->path);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+
+          sqlite3_bind_text (stmt, 1, code->uuid, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, dimension);
+          bind_id_or_null (stmt, 3, parent);
+          sqlite3_bind_text (stmt, 4, code->name, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_text (stmt, 5, code->color, -1, SQLITE_TRANSIENT);
+          bind_text_or_null (stmt, 6, code->description);
+          bind_text_or_null (stmt, 7, shortcut);
+          sqlite3_bind_value (stmt, 8, sqlite3_column_value (extra, 0));
+          sqlite3_bind_value (stmt, 9, sqlite3_column_value (extra, 1));
+          sqlite3_bind_value (stmt, 10, sqlite3_column_value (extra, 2));
+          if (!conn_step_done (&m->conn, stmt, error))
+            return FALSE;
+          target_id = sqlite3_last_insert_rowid (m->conn.db);
+          add_mapping (m, code->path, code->uuid, code->uuid, GLOSS_MERGE_ADDED, FALSE);
+          m->report->codes_added++;
+          m->changed = TRUE;
+        }
+
+      id_map_set (src->codes, code->id, target_id);
+    }
+
+  return TRUE;
+}
+
+/* What the target's codes belong to, for single-valued dimensions. */
+static gboolean
+load_code_info (Merge    *m,
+                GError  **error)
+{
+  static const char sql[] =
+    "SELECT c.id, c.dimension, m.multiple, m.name FROM code c JOIN dimension m "
+    "ON m.id = c.dimension";
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  g_clear_pointer (&m->code_info, g_hash_table_unref);
+  g_clear_pointer (&m->code_paths, g_hash_table_unref);
+  m->code_info = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                        (GDestroyNotify) code_info_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      CodeInfo *info = g_new0 (CodeInfo, 1);
+
+      info->dimension = sqlite3_column_int64 (stmt, 1);
+      info->multiple = sqlite3_column_int (stmt, 2) != 0;
+      info->dimension_name = g_strdup (column_text (stmt, 3));
+      g_hash_table_insert (m->code_info, g_memdup2 (&id, sizeof id), info);
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&m->conn, rc, error);
+
+  return TRUE;
+}
+
+static const char *
+code_path (Merge  *m,
+           gint64  code)
+{
+  if (m->code_paths == NULL)
+    {
+      g_autoptr(GPtrArray) codes = gloss_project_list_codes (m->target, NULL);
+
+      m->code_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      for (guint i = 0; codes != NULL && i < codes->len; i++)
+        {
+          GlossCode *c = codes->pdata[i];
+
+          g_hash_table_insert (m->code_paths, g_memdup2 (&c->id, sizeof c->id),
+                               g_strdup (c->path));
+        }
+    }
+
+  return g_hash_table_lookup (m->code_paths, &code);
+}
+
+/* ---- documents ---- */
+
+static gboolean
+copy_document_parts (Merge    *m,
+                     Source   *src,
+                     gint64    source_id,
+                     gint64    target_id,
+                     GError  **error)
+{
+  static const char segments_sql[] =
+    "SELECT start, \"end\", kind, speaker FROM segment WHERE document = ? ORDER BY start, id";
+  static const char insert_segment_sql[] =
+    "INSERT INTO segment (document, start, \"end\", kind, speaker) VALUES (?, ?, ?, ?, ?)";
+  g_autoptr(MergeStmt) segments = conn_prepare (&src->conn, segments_sql, error);
+  int rc;
+
+  if (segments == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (segments, 1, source_id);
+  while ((rc = sqlite3_step (segments)) == SQLITE_ROW)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, insert_segment_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, target_id);
+      for (int c = 0; c < 4; c++)
+        sqlite3_bind_value (stmt, c + 2, sqlite3_column_value (segments, c));
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&src->conn, rc, error);
+
+  return TRUE;
+}
+
+/* Attributes the target lacks are added; a differing value keeps the
+ * target's and is reported. */
+static gboolean
+merge_attributes (Merge       *m,
+                  Source      *src,
+                  gint64       source_id,
+                  gint64       target_id,
+                  const char  *title,
+                  GError     **error)
+{
+  static const char source_sql[] =
+    "SELECT key, value FROM document_attribute WHERE document = ? ORDER BY key";
+  static const char target_sql[] =
+    "SELECT value FROM document_attribute WHERE document = ? AND key = ?";
+  static const char insert_sql[] =
+    "INSERT INTO document_attribute (document, key, value) VALUES (?, ?, ?)";
+  g_autoptr(MergeStmt) attributes = conn_prepare (&src->conn, source_sql, error);
+  int rc;
+
+  if (attributes == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (attributes, 1, source_id);
+  while ((rc = sqlite3_step (attributes)) == SQLITE_ROW)
+    {
+      const char *key = column_text (attributes, 0);
+      const char *value = column_text (attributes, 1);
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, target_sql, error);
+      g_autoptr(GError) local_error = NULL;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, target_id);
+      sqlite3_bind_text (stmt, 2, key, -1, SQLITE_TRANSIENT);
+      if (conn_step_row (&m->conn, stmt, &local_error))
+        {
+          if (g_strcmp0 (column_text (stmt, 0), value) != 0)
+            add_skipped (m->report, "attribute", NULL, src->path,
+                         g_strdup_printf (_("“%s” of “%s” is “%s” there but “%s” in the "
+                                            "target; the target's value was kept"),
+                                          key, title, value, column_text (stmt, 0)));
+          continue;
+        }
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      {
+        g_autoptr(MergeStmt) insert = conn_prepare (&m->conn, insert_sql, error);
+
+        if (insert == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (insert, 1, target_id);
+        sqlite3_bind_text (insert, 2, key, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text (insert, 3, value, -1, SQLITE_TRANSIENT);
+        if (!conn_step_done (&m->conn, insert, error))
+          return FALSE;
+        m->changed = TRUE;
+      }
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&src->conn, rc, error);
+
+  return TRUE;
+}
+
+static void
+leave_document_out (Merge      *m,
+                    Source     *src,
+                    gint64      source_id,
+                    const char *uuid,
+                    char       *why)
+{
+  DocumentLeftOut *left_out = g_new0 (DocumentLeftOut, 1);
+
+  left_out->skipped = add_skipped (m->report, "document", uuid, src->path, NULL);
+  left_out->why = why;
+  g_hash_table_insert (src->left_out, g_memdup2 (&source_id, sizeof source_id), left_out);
+  id_map_set (src->documents, source_id, 0);
+}
+
+static gboolean
+add_document (Merge       *m,
+              Source      *src,
+              sqlite3_stmt *docs,
+              gint64      *target_id,
+              GError     **error)
+{
+  static const char text_sql[] = "SELECT text FROM document WHERE id = ?";
+  static const char insert_sql[] =
+    "INSERT INTO document (uuid, title, text, sha256, length, source_name, imported_at, memo, "
+    "position, modified, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+    "(SELECT ifnull (max (position), 0) + 1 FROM document), ?, ?)";
+  g_autoptr(MergeStmt) text_stmt = conn_prepare (&src->conn, text_sql, error);
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, insert_sql, error);
+  gint64 source_id = sqlite3_column_int64 (docs, 0);
+  const char *uuid = column_text (docs, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *sha256 = NULL;
+  const char *text;
+  int bytes;
+
+  *target_id = 0;
+  if (text_stmt == NULL || stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (text_stmt, 1, source_id);
+  if (!conn_step_row (&src->conn, text_stmt, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                     _("A document of “%s” vanished while merging. Nothing was merged."),
+                     src->path);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  text = column_text (text_stmt, 0);
+  bytes = sqlite3_column_bytes (text_stmt, 0);
+  if (text != NULL)
+    sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, bytes);
+
+  /* The hardened open checked this; a file changed since is caught here. */
+  if (text == NULL || !g_utf8_validate (text, bytes, NULL) ||
+      g_strcmp0 (sha256, column_text (docs, 3)) != 0 ||
+      g_utf8_strlen (text, bytes) != sqlite3_column_int64 (docs, 4))
+    {
+      leave_document_out (m, src, source_id, uuid,
+                          g_strdup_printf (_("the text of “%s” does not match its SHA-256 or "
+                                             "length"), column_text (docs, 2)));
+      return TRUE;
+    }
+
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_value (stmt, 2, sqlite3_column_value (docs, 2));
+  sqlite3_bind_text (stmt, 3, text, bytes, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, sha256, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_value (stmt, 5, sqlite3_column_value (docs, 4));
+  for (int c = 6; c <= 10; c++)
+    sqlite3_bind_value (stmt, c, sqlite3_column_value (docs, c - 1));
+  if (!conn_step_done (&m->conn, stmt, error))
+    return FALSE;
+  *target_id = sqlite3_last_insert_rowid (m->conn.db);
+
+  m->report->documents_added++;
+  m->changed = TRUE;
+
+  return copy_document_parts (m, src, source_id, *target_id, error);
+}
+
+static gboolean
+merge_documents (Merge    *m,
+                 Source   *src,
+                 GError  **error)
+{
+  static const char source_sql[] =
+    "SELECT id, uuid, title, sha256, length, source_name, imported_at, memo, modified, revision "
+    "FROM document ORDER BY position, id";
+  static const char by_uuid_sql[] = "SELECT id, sha256 FROM document WHERE uuid = ?";
+  static const char by_sha_sql[] = "SELECT id FROM document WHERE sha256 = ? ORDER BY id LIMIT 1";
+  g_autoptr(MergeStmt) docs = conn_prepare (&src->conn, source_sql, error);
+  int rc;
+
+  if (docs == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (docs)) == SQLITE_ROW)
+    {
+      gint64 source_id = sqlite3_column_int64 (docs, 0);
+      const char *uuid = column_text (docs, 1);
+      const char *title = column_text (docs, 2);
+      const char *sha256 = column_text (docs, 3);
+      g_autoptr(GError) local_error = NULL;
+      gint64 target_id = 0;
+
+      if (!check_cancelled (m, error))
+        return FALSE;
+
+      {
+        g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_uuid_sql, error);
+
+        if (stmt == NULL)
+          return FALSE;
+        sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+        if (conn_step_row (&m->conn, stmt, &local_error))
+          {
+            if (g_strcmp0 (column_text (stmt, 1), sha256) != 0)
+              {
+                leave_document_out (m, src, source_id, uuid,
+                                    g_strdup_printf (_("“%s” has the same uuid as a document "
+                                                       "of the target but another text"),
+                                                     title));
+                continue;
+              }
+            target_id = sqlite3_column_int64 (stmt, 0);
+          }
+        else if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return FALSE;
+          }
+      }
+
+      if (target_id == 0)
+        {
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, by_sha_sql, error);
+
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_text (stmt, 1, sha256, -1, SQLITE_TRANSIENT);
+          if (conn_step_row (&m->conn, stmt, &local_error))
+            {
+              target_id = sqlite3_column_int64 (stmt, 0);
+              m->report->documents_matched++;
+            }
+          else if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+        }
+
+      if (target_id == 0)
+        {
+          if (!add_document (m, src, docs, &target_id, error))
+            return FALSE;
+          if (target_id == 0)
+            continue; /* left out, reported */
+        }
+      else if (!merge_attributes (m, src, source_id, target_id, title, error))
+        return FALSE;
+
+      id_map_set (src->documents, source_id, target_id);
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&src->conn, rc, error);
+
+  return TRUE;
+}
+
+static const DocText *
+target_text (Merge    *m,
+             gint64    document,
+             GError  **error)
+{
+  static const char sql[] = "SELECT text, length FROM document WHERE id = ?";
+  g_autoptr(MergeStmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  DocText *doc = g_hash_table_lookup (m->texts, &document);
+  gint64 i = 0;
+
+  if (doc != NULL)
+    return doc;
+
+  stmt = conn_prepare (&m->conn, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, document);
+  if (!conn_step_row (&m->conn, stmt, &local_error))
+    {
+      if (local_error == NULL)
+        g_set_error (&local_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH,
+                     _("A document of the target vanished while merging. Nothing was merged."));
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  doc = g_new0 (DocText, 1);
+  doc->bytes = sqlite3_column_bytes (stmt, 0);
+  doc->text = g_strndup (column_text (stmt, 0), doc->bytes);
+  doc->length = sqlite3_column_int64 (stmt, 1);
+  doc->marks = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (const char *p = doc->text; *p != '\0'; p = g_utf8_next_char (p), i++)
+    if (i % TEXT_STRIDE == 0)
+      {
+        gsize offset = p - doc->text;
+
+        g_array_append_val (doc->marks, offset);
+      }
+  g_hash_table_insert (m->texts, g_memdup2 (&document, sizeof document), doc);
+
+  return doc;
+}
+
+/* ---- annotations ---- */
+
+/* One version of an annotation, in the target's ids.  Strings are borrowed
+ * from the statement that read it. */
+typedef struct
+{
+  gint64      id;           /* in its own file */
+  const char *uuid;
+  gint64      document;
+  gint64      start;
+  gint64      end;
+  const char *quote;
+  int         quote_bytes;
+  const char *note;
+  gint64      annotator;
+  const char *created;
+  const char *modified;
+  gint64      revision;
+  gboolean    deleted;
+  const char *status;
+  gint64      reviewer;     /* 0: none */
+  const char *review_note;
+  const char *reviewed;
+  GArray     *codes;        /* (element-type gint64): sorted, unique */
+  const char *file;
+} Version;
+
+static gint
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Parses a group_concat of ids; with @map, translates each (FALSE when one
+ * has no translation). */
+static gboolean
+parse_codes (const char *list,
+             GHashTable *map,
+             GArray     *codes)
+{
+  g_array_set_size (codes, 0);
+
+  while (list != NULL && *list != '\0')
+    {
+      char *end = NULL;
+      gint64 code = g_ascii_strtoll (list, &end, 10);
+
+      if (end == list)
+        return FALSE;
+      if (map != NULL && !id_map_get (map, code, &code))
+        return FALSE;
+      g_array_append_val (codes, code);
+      list = *end == ',' ? end + 1 : end;
+    }
+
+  g_array_sort (codes, compare_ids);
+  for (guint i = 1; i < codes->len; )
+    if (g_array_index (codes, gint64, i) == g_array_index (codes, gint64, i - 1))
+      g_array_remove_index (codes, i);
+    else
+      i++;
+
+  return TRUE;
+}
+
+static gboolean
+same_codes (GArray *a,
+            GArray *b)
+{
+  return a->len == b->len &&
+         (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0);
+}
+
+static gboolean
+same_content (const Version *a,
+              const Version *b)
+{
+  return a->document == b->document && a->start == b->start && a->end == b->end &&
+         g_strcmp0 (a->quote, b->quote) == 0 && g_strcmp0 (a->note, b->note) == 0 &&
+         a->annotator == b->annotator && g_strcmp0 (a->created, b->created) == 0 &&
+         a->deleted == b->deleted && g_strcmp0 (a->status, b->status) == 0 &&
+         a->reviewer == b->reviewer && g_strcmp0 (a->review_note, b->review_note) == 0 &&
+         g_strcmp0 (a->reviewed, b->reviewed) == 0 && same_codes (a->codes, b->codes);
+}
+
+static void
+add_annotator_member (Merge       *m,
+                      JsonBuilder *builder,
+                      const char  *name_key,
+                      const char  *uuid_key,
+                      gint64       annotator)
+{
+  static const char sql[] = "SELECT name, uuid FROM annotator WHERE id = ?";
+  g_autoptr(MergeStmt) stmt = annotator != 0 ? conn_prepare (&m->conn, sql, NULL) : NULL;
+  gboolean found = FALSE;
+
+  if (stmt != NULL)
+    {
+      sqlite3_bind_int64 (stmt, 1, annotator);
+      found = sqlite3_step (stmt) == SQLITE_ROW;
+    }
+
+  json_builder_set_member_name (builder, name_key);
+  if (found)
+    json_builder_add_string_value (builder, column_text (stmt, 0));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, uuid_key);
+  if (found)
+    json_builder_add_string_value (builder, column_text (stmt, 1));
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_string_member (JsonBuilder *builder,
+                   const char  *key,
+                   const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The version as JSON, in uuids and paths, so it reads without the file. */
+static char *
+version_to_json (Merge         *m,
+                 const Version *v)
+{
+  static const char doc_sql[] = "SELECT uuid FROM document WHERE id = ?";
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(MergeStmt) doc = conn_prepare (&m->conn, doc_sql, NULL);
+
+  json_builder_begin_object (builder);
+  add_string_member (builder, "uuid", v->uuid);
+  add_string_member (builder, "source", v->file);
+  if (doc != NULL)
+    {
+      sqlite3_bind_int64 (doc, 1, v->document);
+      add_string_member (builder, "document",
+                         sqlite3_step (doc) == SQLITE_ROW ? column_text (doc, 0) : NULL);
+    }
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_int_value (builder, v->start);
+  json_builder_set_member_name (builder, "end");
+  json_builder_add_int_value (builder, v->end);
+  add_string_member (builder, "quote", v->quote);
+  add_string_member (builder, "note", v->note);
+  json_builder_set_member_name (builder, "codes");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < v->codes->len; i++)
+    {
+      const char *path = code_path (m, g_array_index (v->codes, gint64, i));
+
+      if (path != NULL)
+        json_builder_add_string_value (builder, path);
+    }
+  json_builder_end_array (builder);
+  add_annotator_member (m, builder, "annotator", "annotator_uuid", v->annotator);
+  add_string_member (builder, "created", v->created);
+  add_string_member (builder, "modified", v->modified);
+  json_builder_set_member_name (builder, "revision");
+  json_builder_add_int_value (builder, v->revision);
+  json_builder_set_member_name (builder, "deleted");
+  json_builder_add_boolean_value (builder, v->deleted);
+  add_string_member (builder, "status", v->status);
+  add_annotator_member (m, builder, "reviewer", "reviewer_uuid", v->reviewer);
+  add_string_member (builder, "review_note", v->review_note);
+  add_string_member (builder, "reviewed", v->reviewed);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* > 0 when @a is the later modification: (modified, revision), then the
+ * content, so two different versions never tie. */
+static int
+compare_versions (Merge         *m,
+                  const Version *a,
+                  const Version *b)
+{
+  int c = g_strcmp0 (a->modified, b->modified);
+
+  if (c != 0)
+    return c;
+  if (a->revision != b->revision)
+    return a->revision > b->revision ? 1 : -1;
+
+  /* A tie: the content decides, the same whichever file is the target
+   * (without the "source" member, which names the file). */
+  {
+    const Version *versions[] = { a, b };
+    char *texts[2];
+
+    for (guint i = 0; i < 2; i++)
+      {
+        Version copy = *versions[i];
+
+        copy.file = NULL;
+        texts[i] = version_to_json (m, &copy);
+      }
+    c = g_strcmp0 (texts[0], texts[1]);
+    g_free (texts[0]);
+    g_free (texts[1]);
+  }
+
+  return c;
+}
+
+static char *
+describe_version (const Version *v)
+{
+  g_autofree char *base = g_path_get_basename (v->file);
+
+  return g_strdup_printf (v->deleted ? _("deleted %s, revision %" G_GINT64_FORMAT ", in %s")
+                                     : _("modified %s, revision %" G_GINT64_FORMAT ", in %s"),
+                          v->modified, v->revision, base);
+}
+
+static void
+remember_version (Merge         *m,
+                  const Version *v)
+{
+  g_hash_table_add (m->written, version_key_uuid (v->uuid, v->modified, v->revision));
+}
+
+/* Has the target, or a source merged before the current one, held @v? */
+static gboolean
+target_knows (Merge          *m,
+              const Version  *v,
+              gint64          target_id,
+              gboolean       *knows,
+              GError        **error)
+{
+  g_autofree char *key = version_key_uuid (v->uuid, v->modified, v->revision);
+
+  *knows = g_hash_table_contains (m->written, key);
+  if (*knows)
+    return TRUE;
+
+  if (!history_has (m->history, v->uuid, target_id, v->modified, v->revision, knows, error))
+    return FALSE;
+
+  for (guint i = 0; !*knows && i < m->current; i++)
+    {
+      Source *earlier = m->sources->pdata[i];
+
+      if (!history_has (earlier->history, v->uuid, 0, v->modified, v->revision, knows, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+write_annotation (Merge          *m,
+                  const Version  *v,
+                  gint64          target_id,
+                  GError        **error)
+{
+  static const char insert_sql[] =
+    "INSERT INTO annotation (uuid, document, start, \"end\", quote, note, annotator, created, "
+    "modified, revision, deleted, review_status, reviewer, review_note, reviewed) VALUES "
+    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+  static const char update_sql[] =
+    "UPDATE annotation SET document = ?2, start = ?3, \"end\" = ?4, quote = ?5, note = ?6, "
+    "annotator = ?7, created = ?8, modified = ?9, revision = ?10, deleted = ?11, "
+    "review_status = ?12, reviewer = ?13, review_note = ?14, reviewed = ?15 WHERE id = ?16";
+  static const char clear_codes_sql[] = "DELETE FROM annotation_code WHERE annotation = ?";
+  static const char add_code_sql[] = "INSERT INTO annotation_code (annotation, code) VALUES (?, ?)";
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, target_id == 0 ? insert_sql : update_sql,
+                                            error);
+  gint64 id = target_id;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, v->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, v->document);
+  sqlite3_bind_int64 (stmt, 3, v->start);
+  sqlite3_bind_int64 (stmt, 4, v->end);
+  sqlite3_bind_text (stmt, 5, v->quote, v->quote_bytes, SQLITE_STATIC);
+  bind_text_or_null (stmt, 6, v->note);
+  sqlite3_bind_int64 (stmt, 7, v->annotator);
+  sqlite3_bind_text (stmt, 8, v->created, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 9, v->modified, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 10, v->revision);
+  sqlite3_bind_int (stmt, 11, v->deleted ? 1 : 0);
+  sqlite3_bind_text (stmt, 12, v->status, -1, SQLITE_STATIC);
+  bind_id_or_null (stmt, 13, v->reviewer);
+  bind_text_or_null (stmt, 14, v->review_note);
+  bind_text_or_null (stmt, 15, v->reviewed);
+  if (target_id != 0)
+    sqlite3_bind_int64 (stmt, 16, target_id);
+  if (!conn_step_done (&m->conn, stmt, error))
+    return FALSE;
+  if (target_id == 0)
+    id = sqlite3_last_insert_rowid (m->conn.db);
+  else
+    {
+      g_autoptr(MergeStmt) clear = conn_prepare (&m->conn, clear_codes_sql, error);
+
+      if (clear == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (clear, 1, id);
+      if (!conn_step_done (&m->conn, clear, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < v->codes->len; i++)
+    {
+      g_autoptr(MergeStmt) add = conn_prepare (&m->conn, add_code_sql, error);
+
+      if (add == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (add, 1, id);
+      sqlite3_bind_int64 (add, 2, g_array_index (v->codes, gint64, i));
+      if (!conn_step_done (&m->conn, add, error))
+        return FALSE;
+    }
+
+  m->changed = TRUE;
+  return _gloss_project_sync_span (m->target, id, error);
+}
+
+static gboolean
+log_conflict (Merge          *m,
+              const Version  *kept,
+              const Version  *other,
+              GError        **error)
+{
+  static const char sql[] =
+    "INSERT INTO change (at, annotator, action, changeset) VALUES (?, ?, ?, ?)";
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+  g_autofree char *now = gloss_timestamp_now ();
+  g_autofree char *json = NULL;
+  g_autofree char *action = NULL;
+  GlossMergeConflict *conflict = g_new0 (GlossMergeConflict, 1);
+
+  conflict->uuid = g_strdup (kept->uuid);
+  conflict->kept = describe_version (kept);
+  conflict->other = describe_version (other);
+  conflict->kept_source = g_strdup (kept->file);
+  conflict->other_source = g_strdup (other->file);
+  g_ptr_array_add (m->report->conflicts, conflict);
+  remember_version (m, other);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  json = version_to_json (m, other);
+  action = g_strdup_printf (_("Merge conflict on annotation %s: kept the version %s over the "
+                              "version %s"), kept->uuid, conflict->kept, conflict->other);
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  bind_text_or_null (stmt, 2, gloss_project_get_default_annotator (m->target));
+  sqlite3_bind_text (stmt, 3, action, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, json, -1, SQLITE_TRANSIENT);
+  m->changed = TRUE;
+
+  return conn_step_done (&m->conn, stmt, error);
+}
+
+/* Reads the target's version of @uuid; FALSE without error when it has none. */
+static gboolean
+read_target_version (Merge         *m,
+                     sqlite3_stmt  *stmt,
+                     const char    *uuid,
+                     Version       *v,
+                     GError       **error)
+{
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  if (!conn_step_row (&m->conn, stmt, error))
+    return FALSE;
+
+  v->id = sqlite3_column_int64 (stmt, 0);
+  v->uuid = uuid;
+  v->document = sqlite3_column_int64 (stmt, 1);
+  v->start = sqlite3_column_int64 (stmt, 2);
+  v->end = sqlite3_column_int64 (stmt, 3);
+  v->quote = column_text (stmt, 4);
+  v->quote_bytes = sqlite3_column_bytes (stmt, 4);
+  v->note = column_text (stmt, 5);
+  v->annotator = sqlite3_column_int64 (stmt, 6);
+  v->created = column_text (stmt, 7);
+  v->modified = column_text (stmt, 8);
+  v->revision = sqlite3_column_int64 (stmt, 9);
+  v->deleted = sqlite3_column_int (stmt, 10) != 0;
+  v->status = column_text (stmt, 11);
+  v->reviewer = sqlite3_column_int64 (stmt, 12);
+  v->review_note = column_text (stmt, 13);
+  v->reviewed = column_text (stmt, 14);
+  parse_codes (column_text (stmt, 15), NULL, v->codes);
+  v->file = gloss_project_get_path (m->target);
+
+  return TRUE;
+}
+
+static gboolean
+merge_one_annotation (Merge    *m,
+                      Source   *src,
+                      Version  *s,
+                      GError  **error)
+{
+  static const char target_sql[] =
+    "SELECT a.id, a.document, a.start, a.\"end\", a.quote, a.note, a.annotator, a.created, "
+    "a.modified, a.revision, a.deleted, a.review_status, a.reviewer, a.review_note, "
+    "a.reviewed, (SELECT group_concat (code) FROM annotation_code WHERE annotation = a.id) "
+    "FROM annotation a WHERE a.uuid = ?";
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, target_sql, error);
+  g_autoptr(GArray) target_codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) local_error = NULL;
+  Version t = { 0, };
+  gboolean knows = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  t.codes = target_codes;
+  if (!read_target_version (m, stmt, s->uuid, &t, &local_error))
+    {
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!write_annotation (m, s, 0, error))
+        return FALSE;
+      if (s->deleted)
+        m->report->tombstones_added++;
+      else
+        m->report->added++;
+      remember_version (m, s);
+      return TRUE;
+    }
+
+  if (same_content (s, &t))
+    {
+      if (compare_versions (m, s, &t) > 0)
+        {
+          if (!write_annotation (m, s, t.id, error))
+            return FALSE;
+          m->report->updated++;
+        }
+      else
+        m->report->unchanged++;
+      remember_version (m, s);
+      return TRUE;
+    }
+
+  /* The target has moved on from the source's version. */
+  if (!target_knows (m, s, t.id, &knows, error))
+    return FALSE;
+  if (knows)
+    {
+      m->report->unchanged++;
+      return TRUE;
+    }
+
+  /* The source has moved on from the target's version. */
+  if (!history_has (src->history, t.uuid, s->id, t.modified, t.revision, &knows, error))
+    return FALSE;
+  if (knows || compare_versions (m, s, &t) > 0)
+    {
+      if (!knows)
+        {
+          if (!log_conflict (m, s, &t, error))
+            return FALSE;
+        }
+      else
+        {
+          m->report->updated++;
+          if (s->deleted && !t.deleted)
+            m->report->deleted++;
+        }
+      remember_version (m, &t);
+      remember_version (m, s);
+      return write_annotation (m, s, t.id, error);
+    }
+
+  /* Both changed since they parted, and the target's is the later. */
+  remember_version (m, s);
+  return log_conflict (m, &t, s, error);
+}
+
+static gboolean
+merge_annotations (Merge    *m,
+                   Source   *src,
+                   GError  **error)
+{
+  static const char source_sql[] =
+    "SELECT a.id, a.uuid, a.document, a.start, a.\"end\", a.quote, a.note, a.annotator, "
+    "a.created, a.modified, a.revision, a.deleted, a.review_status, a.reviewer, a.review_note, "
+    "a.reviewed, (SELECT group_concat (code) FROM annotation_code WHERE annotation = a.id) "
+    "FROM annotation a ORDER BY a.uuid";
+  g_autoptr(MergeStmt) rows = conn_prepare (&src->conn, source_sql, error);
+  g_autoptr(GArray) codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n = 0;
+  int rc;
+
+  if (rows == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      Version s = { 0, };
+      gint64 source_document = sqlite3_column_int64 (rows, 2);
+      DocumentLeftOut *left_out;
+      const DocText *text;
+      const char *single = NULL;
+
+      if (++n % CANCEL_EVERY == 0 && !check_cancelled (m, error))
+        return FALSE;
+
+      s.id = sqlite3_column_int64 (rows, 0);
+      s.uuid = column_text (rows, 1);
+      s.file = src->path;
+
+      left_out = g_hash_table_lookup (src->left_out, &source_document);
+      if (left_out != NULL)
+        {
+          left_out->n_annotations++;
+          m->report->annotations_skipped++;
+          continue;
+        }
+      if (!id_map_get (src->documents, source_document, &s.document))
+        {
+          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                       _("An annotation of “%s” refers to a missing document. Nothing was "
+                         "merged."), src->path);
+          return FALSE;
+        }
+
+      s.start = sqlite3_column_int64 (rows, 3);
+      s.end = sqlite3_column_int64 (rows, 4);
+      s.quote = column_text (rows, 5);
+      s.quote_bytes = sqlite3_column_bytes (rows, 5);
+      s.note = column_text (rows, 6);
+      s.created = column_text (rows, 8);
+      s.modified = column_text (rows, 9);
+      s.revision = sqlite3_column_int64 (rows, 10);
+      s.deleted = sqlite3_column_int (rows, 11) != 0;
+      s.status = column_text (rows, 12);
+      s.review_note = column_text (rows, 14);
+      s.reviewed = column_text (rows, 15);
+      s.codes = codes;
+
+      s.annotator = map_annotator (m, src, sqlite3_column_int64 (rows, 7), error);
+      if (s.annotator < 0)
+        return FALSE;
+      s.reviewer = map_annotator (m, src, sqlite3_column_int64 (rows, 13), error);
+      if (s.reviewer < 0)
+        return FALSE;
+
+      if (!parse_codes (column_text (rows, 16), src->codes, codes))
+        {
+          add_skipped (m->report, "annotation", s.uuid, src->path,
+                       g_strdup (_("it carries a code that has no place in the target's "
+                                   "codebook")));
+          m->report->annotations_skipped++;
+          continue;
+        }
+      for (guint i = 0; i < codes->len && single == NULL; i++)
+        {
+          gint64 code = g_array_index (codes, gint64, i);
+          const CodeInfo *info = g_hash_table_lookup (m->code_info, &code);
+
+          if (info == NULL || info->multiple)
+            continue;
+          for (guint j = i + 1; j < codes->len; j++)
+            {
+              const CodeInfo *other = g_hash_table_lookup (m->code_info,
+                                                           &g_array_index (codes, gint64, j));
+
+              if (other != NULL && other->dimension == info->dimension)
+                single = info->dimension_name;
+            }
+        }
+      if (single != NULL && !s.deleted)
+        {
+          add_skipped (m->report, "annotation", s.uuid, src->path,
+                       g_strdup_printf (_("it carries several codes of “%s”, which allows one "
+                                          "per annotation in the target"), single));
+          m->report->annotations_skipped++;
+          continue;
+        }
+
+      /* Quotes are re-checked against the target's text. */
+      text = target_text (m, s.document, error);
+      if (text == NULL)
+        return FALSE;
+      if (!doc_text_quote_matches (text, s.start, s.end, s.quote, s.quote_bytes))
+        {
+          add_skipped (m->report, "annotation", s.uuid, src->path,
+                       g_strdup_printf (_("its quote “%.40s” does not match the text at [%"
+                                          G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")"),
+                                        s.quote != NULL ? s.quote : "", s.start, s.end));
+          m->report->annotations_skipped++;
+          continue;
+        }
+
+      if (!merge_one_annotation (m, src, &s, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return conn_fail (&src->conn, rc, error);
+
+  return TRUE;
+}
+
+static void
+finish_left_out (Source *src)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, src->left_out);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      DocumentLeftOut *left_out = value;
+
+      g_free (left_out->skipped->reason);
+      left_out->skipped->reason =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%s; its %u annotation was not merged",
+                                      "%s; its %u annotations were not merged",
+                                      left_out->n_annotations),
+                         left_out->why, left_out->n_annotations);
+    }
+}
+
+static gboolean
+merge_source (Merge    *m,
+              Source   *src,
+              GError  **error)
+{
+  return merge_dimensions (m, src, error) &&
+         merge_codes (m, src, error) &&
+         load_code_info (m, error) &&
+         merge_documents (m, src, error) &&
+         merge_annotations (m, src, error);
+}
+
+/* ------------------------------------------------------------------------
+ * Opening the sources, the backup, the transaction
+ * ------------------------------------------------------------------------ */
+
+static gboolean
+open_sources (Merge              *m,
+              const char *const  *paths,
+              GError            **error)
+{
+  const char *target_path = gloss_project_get_path (m->target);
+  GStatBuf target_st;
+
+  if (g_stat (target_path, &target_st) != 0)
+    {
+      g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_REPLACED,
+                   _("“%s” was moved or deleted since Gloss opened it. Nothing was merged; "
+                     "open the file again."), target_path);
+      return FALSE;
+    }
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      Source *src = g_new0 (Source, 1);
+      GStatBuf st;
+
+      g_ptr_array_add (m->sources, src);
+      src->path = g_strdup (paths[i]);
+
+      if (g_stat (paths[i], &st) == 0 && st.st_dev == target_st.st_dev &&
+          st.st_ino == target_st.st_ino)
+        {
+          g_set_error (error, GLOSS_MERGE_ERROR, GLOSS_MERGE_ERROR_SAME_FILE,
+                       _("“%s” is the project being merged into. Name the other analysts' "
+                         "files. Nothing was merged."), paths[i]);
+          return FALSE;
+        }
+
+      src->project = gloss_project_open (paths[i], GLOSS_OPEN_READ_ONLY, error);
+      if (src->project == NULL)
+        {
+          g_prefix_error (error, _("Nothing was merged: "));
+          return FALSE;
+        }
+
+      conn_init (&src->conn, _gloss_project_get_db (src->project), src->path);
+      src->history = history_new (&src->conn);
+      src->dimensions = id_map_new ();
+      src->codes = id_map_new ();
+      src->documents = id_map_new ();
+      src->annotators = id_map_new ();
+      src->left_out = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                             (GDestroyNotify) document_left_out_free);
+    }
+
+  return TRUE;
+}
+
+/* A copy of the target as it was, beside it.  Made under the write lock,
+ * so it is exactly what the merge starts from. */
+static char *
+make_backup (Merge    *m,
+             GError  **error)
+{
+  const char *path = gloss_project_get_path (m->target);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  for (guint i = 1; i < 1000; i++)
+    {
+      g_autofree char *name = i == 1
+        ? g_strdup_printf ("%s.before-merge-%s.bak", path, stamp)
+        : g_strdup_printf ("%s.before-merge-%s-%u.bak", path, stamp, i);
+      g_autoptr(GFile) backup = g_file_new_for_path (name);
+      g_autoptr(GError) local_error = NULL;
+
+      if (g_file_copy (file, backup, G_FILE_COPY_NOFOLLOW_SYMLINKS, m->cancellable,
+                       NULL, NULL, &local_error))
+        return g_steal_pointer (&name);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_file_delete (backup, NULL, NULL);
+          g_set_error (error, GLOSS_MERGE_ERROR, GLOSS_MERGE_ERROR_BACKUP,
+                       _("Could not make a backup copy of “%s” before merging (%s). Free some "
+                         "space or check the folder's permissions. Nothing was merged."),
+                       path, local_error->message);
+          return NULL;
+        }
+    }
+
+  g_set_error (error, GLOSS_MERGE_ERROR, GLOSS_MERGE_ERROR_BACKUP,
+               _("Too many backup copies of “%s” already exist. Move some away. Nothing "
+                 "was merged."), path);
+  return NULL;
+}
+
+/**
+ * gloss_merge:
+ * @target: the project to merge into, writable
+ * @sources: (array zero-terminated=1): the project files to merge from
+ * @dry_run: compute the report, write nothing
+ * @report: (out caller-allocates): what was done; zero-filled or cleared
+ *   by gloss_merge_report_clear() beforehand
+ * @cancellable: (nullable): cancels before the commit, changing nothing
+ *
+ * Merges @sources into @target, all or nothing, in one transaction after a
+ * backup copy of @target (none for a dry run).  A source that is not a
+ * sound Gloss project refuses the whole merge.  Anything not brought over
+ * is listed in @report's skipped, with the reason.
+ *
+ * Returns: %TRUE on success; %FALSE with @error set, @target unchanged
+ */
+gboolean
+gloss_merge (GlossProject       *target,
+             const char *const  *sources,
+             gboolean            dry_run,
+             GlossMergeReport   *report,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  Merge m = { 0, };
+  g_autofree char *backup = NULL;
+  g_autofree char *action = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (GLOSS_IS_PROJECT (target), FALSE);
+  g_return_val_if_fail (sources != NULL, FALSE);
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  report_init (report, dry_run);
+
+  if (sources[0] == NULL)
+    {
+      g_set_error (error, GLOSS_MERGE_ERROR, GLOSS_MERGE_ERROR_NO_SOURCES,
+                   _("Name at least one project file to merge."));
+      return FALSE;
+    }
+
+  m.target = target;
+  m.report = report;
+  m.cancellable = cancellable;
+  m.sources = g_ptr_array_new_with_free_func ((GDestroyNotify) source_free);
+  conn_init (&m.conn, _gloss_project_get_db (target), gloss_project_get_path (target));
+  m.history = history_new (&m.conn);
+  m.written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  m.texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                   (GDestroyNotify) doc_text_free);
+
+  if (!open_sources (&m, sources, error) || !check_cancelled (&m, error) ||
+      !_gloss_project_begin (target, error))
+    {
+      merge_clear (&m);
+      report_init (report, dry_run);
+      return FALSE;
+    }
+
+  ok = TRUE;
+  if (!dry_run)
+    {
+      backup = make_backup (&m, error);
+      ok = backup != NULL;
+    }
+
+  for (m.current = 0; ok && m.current < m.sources->len; m.current++)
+    {
+      Source *src = m.sources->pdata[m.current];
+
+      ok = merge_source (&m, src, error);
+      if (ok)
+        finish_left_out (src);
+    }
+  ok = ok && check_cancelled (&m, error);
+
+  if (m.sources->len == 1)
+    {
+      g_autofree char *base = g_path_get_basename (sources[0]);
+
+      action = g_strdup_printf (_("Merge “%s”"), base);
+    }
+  else
+    action = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Merge %u file", "Merge %u files",
+                                           m.sources->len), m.sources->len);
+
+  /* The statements must be reset before the transaction ends. */
+  merge_clear (&m);
+
+  if (!ok || dry_run)
+    {
+      _gloss_project_rollback (target);
+      if (backup != NULL)
+        g_unlink (backup);
+      if (!ok)
+        report_init (report, dry_run);
+      return ok;
+    }
+
+  if (!_gloss_project_commit (target, action, error))
+    {
+      g_unlink (backup);
+      report_init (report, dry_run);
+      return FALSE;
+    }
+
+  report->backup = g_steal_pointer (&backup);
+  return TRUE;
+}
