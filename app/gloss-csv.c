@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "gloss-autocleanups.h"
 #include "gloss-interchange-private.h"
 #include "gloss-project-private.h"
@@ -262,7 +264,7 @@ write_rows (Csv     *self,
               if (g_cancellable_set_error_if_cancelled (self->cancellable, NULL))
                 {
                   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_CANCELLED,
-                               "Cancelled. Nothing was written.");
+                               _("Cancelled. Nothing was written."));
                   return FALSE;
                 }
               if (ferror (self->file))
@@ -371,7 +373,7 @@ gloss_csv_export (GlossProject              *project,
       if (self.status == NULL)
         {
           g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_STRUCTURE,
-                       "Unknown review status %d.", self.options->status);
+                       _("Unknown review status %d."), self.options->status);
           return FALSE;
         }
     }

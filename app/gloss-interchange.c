@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlreader.h>
@@ -52,11 +53,11 @@ _gloss_interchange_set_io_error (GError     **error,
 {
   if (saved_errno == ENOSPC)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                 "The disk is full while writing “%s”. Free some space and try again.",
+                 _("The disk is full while writing “%s”. Free some space and try again."),
                  path);
   else
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                 "Could not access “%s”: %s. Check the name and that you may use that folder.",
+                 _("Could not access “%s”: %s. Check the name and that you may use that folder."),
                  path, g_strerror (saved_errno));
   return FALSE;
 }
@@ -80,9 +81,9 @@ _gloss_interchange_select_documents (GlossProject              *project,
       if (document == NULL)
         {
           g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE,
-                       "There is no document %" G_GINT64_FORMAT " in this project. "
-                       "List the documents with “gloss-cli documents”.",
-                       options->documents[i]);
+                       _("There is no document %lld in this project. List the documents "
+                         "with “gloss-cli documents”."),
+                       (long long) options->documents[i]);
           return NULL;
         }
     }
@@ -276,7 +277,7 @@ _gloss_xml_reader_new (const char  *path,
       int saved = errno;
 
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not read “%s”: %s. Check the name and that you may read it.",
+                   _("Could not read “%s”: %s. Check the name and that you may read it."),
                    path, g_strerror (saved));
       return NULL;
     }
@@ -294,7 +295,7 @@ _gloss_xml_reader_new (const char  *path,
     {
       self->fd = -1;
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
-                   "“%s” could not be read as XML. Choose an XML file.", path);
+                   _("“%s” could not be read as XML. Choose an XML file."), path);
       return NULL;
     }
 
@@ -336,23 +337,23 @@ set_parse_error (GlossXmlReader  *self,
   if (self->first_code == XML_ERR_NO_MEMORY && self->first_message != NULL &&
       strstr (self->first_message, "huge") != NULL)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_TOO_LARGE,
-                 "“%s” holds a text over 10 MB in one piece (line %d), more than Gloss "
+                 _("“%s” holds a text over 10 MB in one piece (line %d), more than Gloss "
                  "reads at once. Gloss XML writes long texts in chunks; export the file "
-                 "again with Gloss.", self->path, self->first_line);
+                 "again with Gloss."), self->path, self->first_line);
   else if (self->first_message != NULL && strstr (self->first_message, "depth") != NULL)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
-                 "“%s” nests elements too deeply (line %d); it is not a Gloss XML file. "
-                 "Nothing was changed.", self->path, self->first_line);
+                 _("“%s” nests elements too deeply (line %d); it is not a Gloss XML file. "
+                 "Nothing was changed."), self->path, self->first_line);
   else if (self->first_code == XML_ERR_ENTITY_LOOP ||
            self->first_code == XML_ERR_UNDECLARED_ENTITY ||
            self->first_code == XML_WAR_UNDECLARED_ENTITY)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DOCTYPE,
-                 "“%s” uses entities (line %d), which Gloss XML never does. "
-                 "Nothing was changed.", self->path, self->first_line);
+                 _("“%s” uses entities (line %d), which Gloss XML never does. "
+                 "Nothing was changed."), self->path, self->first_line);
   else
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
-                 "“%s” is not well-formed XML (line %d: %s). It may be damaged or cut "
-                 "short; export it again. Nothing was changed.",
+                 _("“%s” is not well-formed XML (line %d: %s). It may be damaged or cut "
+                 "short; export it again. Nothing was changed."),
                  self->path, self->first_line, message);
 }
 
@@ -380,9 +381,9 @@ _gloss_xml_reader_read (GlossXmlReader  *self,
       type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_NOTATION)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DOCTYPE,
-                   "“%s” has a document type declaration (line %d), which Gloss XML never "
+                   _("“%s” has a document type declaration (line %d), which Gloss XML never "
                    "has: Gloss does not read such files, as they can make a reader expand "
-                   "entities or fetch other files. Nothing was changed.",
+                   "entities or fetch other files. Nothing was changed."),
                    self->path, _gloss_xml_reader_line (self));
       return -1;
     }
@@ -414,7 +415,7 @@ _gloss_output_new (const char  *path,
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "“%s” is a folder. Choose a file name to export to.", path);
+                   _("“%s” is a folder. Choose a file name to export to."), path);
       return NULL;
     }
 
@@ -551,8 +552,8 @@ sniff_root_namespace (const char  *path,
   if (ret == 0 || g_error_matches (local_error, GLOSS_INTERCHANGE_ERROR,
                                    GLOSS_INTERCHANGE_ERROR_MALFORMED))
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
-                 "“%s” is not a file Gloss imports. Choose a Gloss XML export, a "
-                 "REFI-QDA project (.qdpx) or a codebook (.qdc).", path);
+                 _("“%s” is not a file Gloss imports. Choose a Gloss XML export, a "
+                 "REFI-QDA project (.qdpx) or a codebook (.qdc)."), path);
   else
     g_propagate_error (error, g_steal_pointer (&local_error));
 
@@ -576,7 +577,7 @@ detect_format (const char  *path,
                                 &n_read, NULL, &local_error))
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   _("Could not read “%s”: %s"), path, local_error->message);
       return FORMAT_UNKNOWN;
     }
 
@@ -593,8 +594,8 @@ detect_format (const char  *path,
     return FORMAT_REFI_CODEBOOK;
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
-               "“%s” is XML in the namespace “%s”, which Gloss does not import. "
-               "Choose a Gloss XML export, a REFI-QDA project (.qdpx) or a codebook (.qdc).",
+               _("“%s” is XML in the namespace “%s”, which Gloss does not import. "
+               "Choose a Gloss XML export, a REFI-QDA project (.qdpx) or a codebook (.qdc)."),
                path, ns);
   return FORMAT_UNKNOWN;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlwriter.h>
@@ -34,7 +35,7 @@ static gboolean
 set_cancelled (GError **error)
 {
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_CANCELLED,
-               "Cancelled. Nothing was changed.");
+               _("Cancelled. Nothing was changed."));
   return FALSE;
 }
 
@@ -147,7 +148,7 @@ writer_failed (Export      *self,
     return _gloss_interchange_set_io_error (error, "the export", self->write_errno);
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-               "The XML writer failed. Try again; if it keeps failing, export to another folder.");
+               _("The XML writer failed. Try again; if it keeps failing, export to another folder."));
   return FALSE;
 }
 
@@ -165,8 +166,8 @@ check_xml_safe (const char  *what,
     return TRUE;
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_INVALID,
-               "%s holds the control character U+%04X, which XML cannot carry. "
-               "Remove it and export again.", what, bad);
+               _("%s holds the control character U+%04X, which XML cannot carry. "
+               "Remove it and export again."), what, bad);
   return FALSE;
 }
 
@@ -745,7 +746,7 @@ gloss_xml_export (GlossProject              *project,
       if (self.status == NULL)
         {
           g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_STRUCTURE,
-                       "Unknown review status %d.", self.options->status);
+                       _("Unknown review status %d."), self.options->status);
           return FALSE;
         }
     }
@@ -761,7 +762,7 @@ gloss_xml_export (GlossProject              *project,
   if (self.writer == NULL)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not start writing “%s”.", path);
+                   _("Could not start writing “%s”."), path);
       return FALSE;
     }
 
@@ -819,7 +820,7 @@ gloss_xml_validate (const char  *path,
   if (bytes == NULL)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "The schema of Gloss XML is missing from this build of Gloss.");
+                   _("The schema of Gloss XML is missing from this build of Gloss."));
       return FALSE;
     }
 
@@ -830,7 +831,7 @@ gloss_xml_validate (const char  *path,
   if (schema == NULL)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "The schema of Gloss XML in this build of Gloss does not compile.");
+                   _("The schema of Gloss XML in this build of Gloss does not compile."));
       return FALSE;
     }
 
@@ -841,7 +842,7 @@ gloss_xml_validate (const char  *path,
   if (xmlTextReaderRelaxNGSetSchema (_gloss_xml_reader_get (reader), schema) != 0)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not start validating “%s”.", path);
+                   _("Could not start validating “%s”."), path);
       return FALSE;
     }
 
@@ -860,7 +861,7 @@ gloss_xml_validate (const char  *path,
       if (messages->len > 10)
         g_string_append_printf (text, "\n  … and %u more", messages->len - 10);
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_INVALID,
-                   "“%s” is not valid Gloss XML:%s", path,
+                   _("“%s” is not valid Gloss XML:%s"), path,
                    text->len > 0 ? text->str : " it does not match the schema.");
       return FALSE;
     }
@@ -1029,7 +1030,7 @@ import_fail (Import      *self,
   va_end (args);
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, code,
-               "“%s”, line %d: %s. Nothing was imported.",
+               _("“%s”, line %d: %s. Nothing was imported."),
                self->path, _gloss_xml_reader_line (self->reader), message);
   return FALSE;
 }
@@ -1108,7 +1109,7 @@ read_node (Import  *self,
     return FALSE;
   if (ret == 0)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MALFORMED, error,
-                        "the file ends early; it may have been cut short");
+                        _("the file ends early; it may have been cut short"));
   if (++self->n_nodes % CANCEL_CHECK_INTERVAL == 0 &&
       g_cancellable_is_cancelled (self->cancellable))
     return set_cancelled (error);
@@ -1145,7 +1146,7 @@ unexpected_element (Import      *self,
                     GError     **error)
 {
   return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                      "<%s> does not belong in <%s>", local_name (self), parent);
+                      _("<%s> does not belong in <%s>"), local_name (self), parent);
 }
 
 /* Moves to the next child element of the current element.  *@found is
@@ -1166,7 +1167,7 @@ next_child (Import    *self,
           if (g_strcmp0 ((const char *) xmlTextReaderConstNamespaceUri (self->xml),
                          GLOSS_XML_NAMESPACE) != 0)
             return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                                "<%s> is not in the Gloss XML namespace",
+                                _("<%s> is not in the Gloss XML namespace"),
                                 (const char *) xmlTextReaderConstName (self->xml));
           *found = TRUE;
           return TRUE;
@@ -1179,7 +1180,7 @@ next_child (Import    *self,
         case XML_READER_TYPE_CDATA:
           if (!is_blank ((const char *) xmlTextReaderConstValue (self->xml)))
             return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                                "text where only elements belong");
+                                _("text where only elements belong"));
           break;
 
         default:
@@ -1218,8 +1219,8 @@ read_text_into (Import      *self,
 
             if (out->len + len > max_bytes)
               return import_fail (self, GLOSS_INTERCHANGE_ERROR_TOO_LARGE, error,
-                                  "<%s> holds more than %" G_GSIZE_FORMAT " bytes, more than "
-                                  "Gloss accepts", element, max_bytes);
+                                  _("<%s> holds more than %lu bytes, more than Gloss accepts"),
+                                  element, (unsigned long) max_bytes);
             g_string_append_len (out, value, len);
           }
           break;
@@ -1229,7 +1230,7 @@ read_text_into (Import      *self,
 
         case XML_READER_TYPE_ELEMENT:
           return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                              "<%s> may hold only text, not <%s>", element, local_name (self));
+                              _("<%s> may hold only text, not <%s>"), element, local_name (self));
 
         default:
           break;
@@ -1264,7 +1265,7 @@ expect_empty (Import  *self,
     return FALSE;
   if (found)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "<%s> does not belong in <%s>", local_name (self), element);
+                        _("<%s> does not belong in <%s>"), local_name (self), element);
 
   return TRUE;
 }
@@ -1295,7 +1296,7 @@ require_attribute (Import      *self,
   if (value == NULL || *value == '\0')
     {
       import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                   "<%s> lacks its %s", local_name (self), name);
+                   _("<%s> lacks its %s"), local_name (self), name);
       g_free (value);
       return NULL;
     }
@@ -1316,7 +1317,7 @@ require_uuid (Import      *self,
   if (!g_uuid_string_is_valid (value))
     {
       import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                   "the %s of <%s> is not a UUID: “%s”", name, local_name (self), value);
+                   _("the %s of <%s> is not a UUID: “%s”"), name, local_name (self), value);
       return NULL;
     }
 
@@ -1339,8 +1340,8 @@ require_int (Import      *self,
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT64, &parsed, NULL) ||
       (gint64) parsed < min)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the %s of <%s> is not a whole number of at least %" G_GINT64_FORMAT
-                        ": “%s”", name, local_name (self), min, text);
+                        _("the %s of <%s> is not a whole number of at least %lld: “%s”"),
+                        name, local_name (self), (long long) min, text);
 
   *value = (gint64) parsed;
   return TRUE;
@@ -1375,7 +1376,7 @@ require_timestamp (Import      *self,
 
   if (text == NULL || !is_timestamp (text))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the %s of <%s> is not a time such as 2026-11-28T09:15:02.345Z: “%s”",
+                        _("the %s of <%s> is not a time such as 2026-11-28T09:15:02.345Z: “%s”"),
                         name, local_name (self), text != NULL ? text : "");
 
   *value = g_steal_pointer (&text);
@@ -1403,7 +1404,7 @@ duplicate (Import      *self,
            GError     **error)
 {
   return import_fail (self, GLOSS_INTERCHANGE_ERROR_DUPLICATE_UUID, error,
-                      "the %s %s appears twice", what, uuid);
+                      _("the %s %s appears twice"), what, uuid);
 }
 
 /* ------------------------------------------------------------------------
@@ -1478,7 +1479,7 @@ lookup_annotator (Import      *self,
     return FALSE;
   if (!row)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
-                        "the annotator %s is neither in the file nor in the project", uuid);
+                        _("the annotator %s is neither in the file nor in the project"), uuid);
 
   *id = sqlite3_column_int64 (stmt, 0);
   g_hash_table_insert (self->annotators, g_strdup (uuid), g_memdup2 (id, sizeof *id));
@@ -1665,8 +1666,8 @@ store_code (Import               *self,
       if (row)
         {
           g_ptr_array_add (self->report->skipped,
-                           g_strdup_printf ("The code “%s” came without its shortcut “%s”, "
-                                            "which another code of this project has.",
+                           g_strdup_printf (_("The code “%s” came without its shortcut “%s”, "
+                                            "which another code of this project has."),
                                             code->name, shortcut));
           shortcut = NULL;
         }
@@ -1723,7 +1724,7 @@ import_code (Import               *self,
     return FALSE;
   if (!is_color (code.color))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the colour of the code “%s” is not #rrggbb: “%s”",
+                        _("the colour of the code “%s” is not #rrggbb: “%s”"),
                         code.name, code.color);
   code.shortcut = get_attribute (self, "shortcut");
   if (code.shortcut != NULL && *code.shortcut == '\0')
@@ -1798,20 +1799,20 @@ import_dimension (Import  *self,
     return FALSE;
   if (!gloss_dimension_kind_from_string (kind, &dimension.kind))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the dimension “%s” has an unknown kind “%s”", dimension.name, kind);
+                        _("the dimension “%s” has an unknown kind “%s”"), dimension.name, kind);
   multiple = require_attribute (self, "multiple", error);
   if (multiple == NULL)
     return FALSE;
   if (!parse_boolean (multiple, &dimension.multiple))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "“multiple” of the dimension “%s” is neither true nor false",
+                        _("“multiple” of the dimension “%s” is neither true nor false"),
                         dimension.name);
   level = require_attribute (self, "level", error);
   if (level == NULL)
     return FALSE;
   if (!gloss_level_from_string (level, &dimension.level))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the dimension “%s” has an unknown level “%s”", dimension.name, level);
+                        _("the dimension “%s” has an unknown level “%s”"), dimension.name, level);
   if (!require_timestamp (self, "modified", FALSE, &dimension.modified, error))
     return FALSE;
   if (!require_int (self, "revision", 0, &dimension.revision, error))
@@ -1945,7 +1946,7 @@ import_document (Import  *self,
     return FALSE;
   if (strlen (sha256) != 64 || strspn (sha256, "0123456789abcdef") != 64)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the SHA-256 of the document “%s” is not 64 lower-case hex digits",
+                        _("the SHA-256 of the document “%s” is not 64 lower-case hex digits"),
                         title);
   if (!require_int (self, "length", 1, &length, error))
     return FALSE;
@@ -1967,8 +1968,8 @@ import_document (Import  *self,
 
         if (text != NULL)
           return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                              "<%s> comes after the text of the document “%s”; the text "
-                              "comes last", local_name (self), title);
+                              _("<%s> comes after the text of the document “%s”; the text "
+                              "comes last"), local_name (self), title);
 
         if (name_is (self, "memo") && memo == NULL)
           {
@@ -1985,7 +1986,7 @@ import_document (Import  *self,
               return FALSE;
             if (g_hash_table_contains (keys, key))
               return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                                  "the document “%s” has the attribute “%s” twice", title, key);
+                                  _("the document “%s” has the attribute “%s” twice"), title, key);
             value = read_text (self, error);
             if (value == NULL)
               return FALSE;
@@ -2006,12 +2007,13 @@ import_document (Import  *self,
               return FALSE;
             if (!gloss_segment_kind_from_string (kind, &segment.kind))
               return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                                  "a segment has an unknown kind “%s”", kind);
+                                  _("a segment has an unknown kind “%s”"), kind);
             if (segment.start >= segment.end || segment.end > length)
               return import_fail (self, GLOSS_INTERCHANGE_ERROR_OUT_OF_RANGE, error,
-                                  "the segment %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
-                                  " lies outside the document “%s” (%" G_GINT64_FORMAT
-                                  " characters)", segment.start, segment.end, title, length);
+                                  _("the segment %lld–%lld lies outside the document “%s” "
+                                    "(%lld characters)"),
+                                  (long long) segment.start, (long long) segment.end, title,
+                                  (long long) length);
             segment.speaker = get_attribute (self, "speaker");
             g_array_append_val (segments, segment);
             if (!expect_empty (self, error))
@@ -2037,8 +2039,8 @@ import_document (Import  *self,
                       if (g_error_matches (local_error, GLOSS_INTERCHANGE_ERROR,
                                            GLOSS_INTERCHANGE_ERROR_TOO_LARGE))
                         return import_fail (self, GLOSS_INTERCHANGE_ERROR_TOO_LARGE, error,
-                                            "the text of the document “%s” is over %d MiB, "
-                                            "more than Gloss holds in one document",
+                                            _("the text of the document “%s” is over %d MiB, "
+                                            "more than Gloss holds in one document"),
                                             title, GLOSS_MAX_TEXT_BYTES / (1024 * 1024));
                       g_propagate_error (error, g_steal_pointer (&local_error));
                       return FALSE;
@@ -2057,16 +2059,16 @@ import_document (Import  *self,
 
       if (!text_is_normal (text->str, text->len))
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                            "the text of the document “%s” holds a carriage return or a "
-                            "control character, which Gloss texts never do", title);
+                            _("the text of the document “%s” holds a carriage return or a "
+                            "control character, which Gloss texts never do"), title);
       if (g_utf8_strlen (text->str, text->len) != length)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                            "the text of the document “%s” is not %" G_GINT64_FORMAT
-                            " characters long, as the file says", title, length);
+                            _("the text of the document “%s” is not %lld characters long, as the "
+                              "file says"), title, (long long) length);
       if (strcmp (sum, sha256) != 0)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                            "the text of the document “%s” does not match its SHA-256; "
-                            "the file was changed or damaged", title);
+                            _("the text of the document “%s” does not match its SHA-256; "
+                            "the file was changed or damaged"), title);
     }
 
   /* Matched by uuid, then by the SHA-256 of the text. */
@@ -2080,8 +2082,8 @@ import_document (Import  *self,
     {
       if (g_strcmp0 (column_text (stmt, 1), sha256) != 0)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                            "the document “%s” (line %d) has the identity of a document of "
-                            "this project but another text", title, line);
+                            _("the document “%s” (line %d) has the identity of a document of "
+                            "this project but another text"), title, line);
       info->id = sqlite3_column_int64 (stmt, 0);
       info->length = sqlite3_column_int64 (stmt, 2);
       self->report->documents_matched++;
@@ -2104,9 +2106,9 @@ import_document (Import  *self,
 
   if (text == NULL)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
-                        "the document “%s” (line %d) was exported without its text and this "
+                        _("the document “%s” (line %d) was exported without its text and this "
                         "project does not have it; import the document first, or export "
-                        "again with the text", title, line);
+                        "again with the text"), title, line);
 
   stmt = statement (self, ST_DOCUMENT_INSERT, error);
   if (stmt == NULL)
@@ -2205,7 +2207,7 @@ lookup_document (Import        *self,
     return FALSE;
   if (!row)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
-                        "the document %s is neither in the file nor in the project", uuid);
+                        _("the document %s is neither in the file nor in the project"), uuid);
 
   info->id = sqlite3_column_int64 (stmt, 0);
   info->length = sqlite3_column_int64 (stmt, 2);
@@ -2238,7 +2240,7 @@ lookup_code (Import      *self,
     return FALSE;
   if (!row)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
-                        "the code %s is neither in the file nor in the project", uuid);
+                        _("the code %s is neither in the file nor in the project"), uuid);
 
   info->id = sqlite3_column_int64 (stmt, 0);
   info->dimension = sqlite3_column_int64 (stmt, 1);
@@ -2277,7 +2279,7 @@ load_text (Import  *self,
     return FALSE;
   if (!row)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
-                        "a document vanished during the import");
+                        _("a document vanished during the import"));
 
   self->text_len = sqlite3_column_bytes (stmt, 0);
   self->text = g_strndup (column_text (stmt, 0), self->text_len);
@@ -2368,10 +2370,10 @@ read_annotation (Import             *self,
   if (annotation->start >= annotation->end ||
       annotation->end > annotation->document.length)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_OUT_OF_RANGE, error,
-                        "the annotation %s spans %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
-                        ", outside its document of %" G_GINT64_FORMAT " characters",
-                        annotation->uuid, annotation->start, annotation->end,
-                        annotation->document.length);
+                        _("the annotation %s spans %lld–%lld, outside its document of %lld "
+                          "characters"),
+                        annotation->uuid, (long long) annotation->start,
+                        (long long) annotation->end, (long long) annotation->document.length);
   annotator = require_uuid (self, "annotator", error);
   if (annotator == NULL || !lookup_annotator (self, annotator, &annotation->annotator, error))
     return FALSE;
@@ -2386,12 +2388,12 @@ read_annotation (Import             *self,
     return FALSE;
   if (!gloss_review_status_from_string (annotation->status, &status))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the annotation %s has an unknown review status “%s”",
+                        _("the annotation %s has an unknown review status “%s”"),
                         annotation->uuid, annotation->status);
   deleted = get_attribute (self, "deleted");
   if (deleted != NULL && !parse_boolean (deleted, &annotation->deleted))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "“deleted” of the annotation %s is neither true nor false",
+                        _("“deleted” of the annotation %s is neither true nor false"),
                         annotation->uuid);
   reviewer = get_attribute (self, "reviewer");
   if (reviewer != NULL && !lookup_annotator (self, reviewer, &annotation->reviewer, error))
@@ -2442,7 +2444,7 @@ read_annotation (Import             *self,
 
   if (annotation->quote == NULL)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the annotation %s has no <quote>", annotation->uuid);
+                        _("the annotation %s has no <quote>"), annotation->uuid);
 
   return TRUE;
 }
@@ -2463,9 +2465,9 @@ check_annotation (Import             *self,
   if ((gsize) (end - start) != strlen (annotation->quote) ||
       memcmp (start, annotation->quote, end - start) != 0)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_QUOTE_MISMATCH, error,
-                        "the quote of the annotation %s is not the text it spans "
-                        "(%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ")",
-                        annotation->uuid, annotation->start, annotation->end);
+                        _("the quote of the annotation %s is not the text it spans (%lld–%lld)"),
+                        annotation->uuid, (long long) annotation->start,
+                        (long long) annotation->end);
 
   /* a single-valued dimension carries at most one code per annotation */
   for (guint i = 0; i < annotation->codes->len; i++)
@@ -2480,8 +2482,8 @@ check_annotation (Import             *self,
 
           if (b->dimension == a->dimension && b->id != a->id)
             return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                                "the annotation %s carries several codes of a dimension "
-                                "that takes one", annotation->uuid);
+                                _("the annotation %s carries several codes of a dimension "
+                                "that takes one"), annotation->uuid);
         }
     }
 
@@ -2633,22 +2635,22 @@ import_root (Import  *self,
   ns = (const char *) xmlTextReaderConstNamespaceUri (self->xml);
   if (g_strcmp0 (ns, GLOSS_XML_NAMESPACE) != 0)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_WRONG_NAMESPACE, error,
-                        "this is not Gloss XML: its namespace is “%s”, not “%s”",
+                        _("this is not Gloss XML: its namespace is “%s”, not “%s”"),
                         ns != NULL ? ns : "", GLOSS_XML_NAMESPACE);
   if (!name_is (self, "gloss"))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "a Gloss XML file starts with <gloss>, not <%s>", local_name (self));
+                        _("a Gloss XML file starts with <gloss>, not <%s>"), local_name (self));
 
   version = require_attribute (self, "version", error);
   if (version == NULL)
     return FALSE;
   if (!g_ascii_string_to_unsigned (version, 10, 1, G_MAXUINT32, &number, NULL))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "the version “%s” is not a version number", version);
+                        _("the version “%s” is not a version number"), version);
   if (number > GLOSS_XML_VERSION)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_NEWER_VERSION, error,
-                        "it was written by a newer version of Gloss (Gloss XML version %s); "
-                        "this version reads up to version %d. Update Gloss to import it",
+                        _("it was written by a newer version of Gloss (Gloss XML version %s); "
+                        "this version reads up to version %d. Update Gloss to import it"),
                         version, GLOSS_XML_VERSION);
 
   return TRUE;
@@ -2667,7 +2669,7 @@ import_sections (Import  *self,
 
   if (xmlTextReaderIsEmptyElement (self->xml))
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                        "<gloss> is empty");
+                        _("<gloss> is empty"));
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     {
@@ -2675,8 +2677,8 @@ import_sections (Import  *self,
         return FALSE;
       if (!found || !name_is (self, sections[i]))
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
-                            "<%s> is missing or out of order (the order is annotators, "
-                            "dimensions, documents, annotations)", sections[i]);
+                            _("<%s> is missing or out of order (the order is annotators, "
+                            "dimensions, documents, annotations)"), sections[i]);
       if (!handlers[i] (self, error))
         return FALSE;
     }

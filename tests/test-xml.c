@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -939,6 +940,142 @@ test_too_large (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/* ------------------------------------------------------------------------
+ * gloss-cli export, import, validate: exit statuses and messages (CLI.md)
+ * ------------------------------------------------------------------------ */
+
+static int
+run_cli (const char * const *args,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *cli = g_getenv ("GLOSS_CLI");
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+assert_messages (const char *err)
+{
+  g_auto(GStrv) lines = g_strsplit (err, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && !g_str_has_prefix (lines[i], "Usage:") &&
+        !g_str_has_prefix (lines[i], " ") && !g_str_has_prefix (lines[i], "Help") &&
+        !g_str_has_prefix (lines[i], "Application"))
+      g_assert_true (g_str_has_prefix (lines[i], "gloss-cli: "));
+}
+
+static void
+test_cli (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *xml = g_build_filename (fixture->dir, "cli.xml", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "cli.csv", NULL);
+  g_autofree char *copy = g_build_filename (fixture->dir, "copy.gloss", NULL);
+  g_autofree char *doctype = g_test_build_filename (G_TEST_DIST, "data", "hostile-xml",
+                                                    "doctype.xml", NULL);
+  g_autofree char *quote = g_test_build_filename (G_TEST_DIST, "data", "hostile-xml",
+                                                  "quote-mismatch.xml", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *doc2 = g_strdup_printf ("%" G_GINT64_FORMAT, fixture->doc2);
+  int status;
+
+  if (g_getenv ("GLOSS_CLI") == NULL)
+    {
+      g_test_skip ("GLOSS_CLI is not set");
+      return;
+    }
+
+  /* the store closes the project first, so the CLI is its only user */
+  g_clear_object (&fixture->project);
+
+  status = run_cli ((const char *[]) { "export", fixture->path, "--format", "xml", "-o", xml,
+                                       NULL }, &out, &err);
+  if (status == 1 && strstr (err, "no command") != NULL)
+    {
+      g_test_skip ("gloss-cli has no export command yet");
+      return;
+    }
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli ((const char *[]) { "validate", xml, NULL }, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli ((const char *[]) { "export", fixture->path, "--format", "csv-wide",
+                                               "-o", csv, "--document", doc2,
+                                               "--annotator", "alice", "--status", "unreviewed",
+                                               NULL }, &out, &err), ==, 0);
+  g_assert_true (g_file_test (csv, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* usage errors: 1 */
+  g_assert_cmpint (run_cli ((const char *[]) { "export", fixture->path, "--format", "pdf",
+                                               "-o", csv, NULL }, &out, &err), ==, 1);
+  assert_messages (err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ((const char *[]) { "export", fixture->path, "--format", "xml",
+                                               NULL }, &out, &err), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ((const char *[]) { "export", fixture->path, "--format", "csv",
+                                               "--no-text", "-o", csv, NULL }, &out, &err), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ((const char *[]) { "import", fixture->path, NULL }, &out, &err),
+                   ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* refused: 2, with a message, nothing changed */
+  g_assert_cmpint (run_cli ((const char *[]) { "validate", doctype, NULL }, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "gloss-cli: "));
+  assert_messages (err);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli ((const char *[]) { "new", copy, "--empty", NULL }, &out, &err), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  before = file_sha256 (copy);
+  g_assert_cmpint (run_cli ((const char *[]) { "import", copy, quote, NULL }, &out, &err), ==, 2);
+  g_assert_true (g_str_has_prefix (err, "gloss-cli: "));
+  g_assert_nonnull (strstr (err, "quote"));
+  after = file_sha256 (copy);
+  g_assert_cmpstr (before, ==, after);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* done: 0, with the report */
+  g_assert_cmpint (run_cli ((const char *[]) { "import", copy, xml, NULL }, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "annotations: 5 added, 0 updated, 0 unchanged"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli ((const char *[]) { "import", copy, xml, NULL }, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "annotations: 0 added, 0 updated, 5 unchanged"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -959,6 +1096,7 @@ main (int argc, char **argv)
   ADD ("import-any", test_import_any);
   ADD ("validate", test_validate);
   ADD ("too-large", test_too_large);
+  ADD ("cli", test_cli);
 
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
     {
