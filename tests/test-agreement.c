@@ -1012,6 +1012,154 @@ test_filters (Fixture       *fixture,
   gloss_agreement_report_free (report);
 }
 
+/* Random coding tables built as projects, their kappas against statsmodels
+ * (tests/agreement-statsmodels.py) run by Debian's Python. */
+
+static gboolean
+have_statsmodels (void)
+{
+  const char *argv[] = { "/usr/bin/python3", "-c", "import statsmodels.stats.inter_rater", NULL };
+  int status = 0;
+
+  if (!g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL,
+                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* Kappas of @values (n_units × n_raters, categories 0–3) by statsmodels:
+ * Fleiss over all raters, Cohen between the first two. */
+static void
+statsmodels_kappas (Fixture   *fixture,
+                    const int *values,
+                    guint      n_units,
+                    guint      n_raters,
+                    double    *fleiss,
+                    double    *cohen)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = path_in (fixture, "tables.json");
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "agreement-statsmodels.py", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  JsonObject *result;
+  int status = 0;
+
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "categories");
+  json_builder_add_int_value (builder, 4);
+  json_builder_set_member_name (builder, "units");
+  json_builder_begin_array (builder);
+  for (guint u = 0; u < n_units; u++)
+    {
+      json_builder_begin_array (builder);
+      for (guint r = 0; r < n_raters; r++)
+        json_builder_add_int_value (builder, values[u * n_raters + r]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_to_file (generator, input, &error);
+  g_assert_no_error (error);
+
+  {
+    const char *argv[] = { "/usr/bin/python3", script, input, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                  &status, &error);
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("%s failed: %s", script, err);
+  }
+
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  result = json_array_get_object_element (json_node_get_array (json_parser_get_root (parser)), 0);
+  *fleiss = json_object_get_null_member (result, "fleiss")
+            ? NAN : json_object_get_double_member (result, "fleiss");
+  *cohen = json_object_get_null_member (result, "cohen")
+           ? NAN : json_object_get_double_member (result, "cohen");
+}
+
+static void
+test_statsmodels (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const char *raters[] = { "ann", "ben", "cat" };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1971);
+  g_autoptr(GString) text = g_string_new (NULL);
+  const guint n_units = 60;
+
+  if (!have_statsmodels ())
+    {
+      g_test_skip ("/usr/bin/python3 with statsmodels is not installed");
+      return;
+    }
+
+  for (guint u = 0; u < n_units; u++)
+    g_string_append (text, "unit ");
+
+  /* Three raters in one file, then two in another. */
+  for (guint n_raters = 3; n_raters >= 2; n_raters--)
+    {
+      g_autofree char *name = g_strdup_printf ("raters-%u.gloss", n_raters);
+      g_autoptr(GlossProject) project = create_project (fixture, name, "ann");
+      g_autoptr(GlossAgreementReport) report = NULL;
+      g_autofree int *values = g_new (int, n_units * n_raters);
+      GlossAgreementDimension *dim;
+      gint64 codes[4];
+      gint64 doc = add_document (project, "Units", text->str);
+      gint64 dimension = add_dimension (project, "Category", FALSE, GLOSS_LEVEL_NOMINAL);
+      double fleiss, cohen;
+
+      for (guint c = 0; c < 4; c++)
+        {
+          g_autofree char *code = g_strdup_printf ("c%u", c);
+
+          codes[c] = add_code (project, dimension, code);
+        }
+
+      for (guint u = 0; u < n_units; u++)
+        {
+          int truth = g_rand_int_range (rand, 0, 4);
+
+          for (guint r = 0; r < n_raters; r++)
+            {
+              int v = g_rand_int_range (rand, 0, 3) > 0 ? truth : g_rand_int_range (rand, 0, 4);
+
+              values[u * n_raters + r] = v;
+              annotate (project, doc, u * 5, u * 5 + 4, codes[v], raters[r]);
+            }
+        }
+
+      report = compare (project, NULL, NULL, NULL);
+      dim = find_dimension (report, "Category");
+      g_assert_cmpint (dim->complete_positions, ==, n_units);
+
+      statsmodels_kappas (fixture, values, n_units, n_raters, &fleiss, &cohen);
+      g_assert_false (isnan (fleiss));
+      g_assert_cmpfloat_with_epsilon (dim->fleiss_kappa.value, fleiss, 1e-9);
+      if (n_raters == 2)
+        g_assert_cmpfloat_with_epsilon (dim->cohen_kappa.value, cohen, 1e-9);
+      else
+        assert_undefined (dim->cohen_kappa);
+    }
+}
+
 /* `gloss-cli agree`, run as scripts run it. */
 
 static int
@@ -1175,6 +1323,7 @@ main (int   argc,
   ADD ("masi", test_masi);
   ADD ("tombstones", test_tombstones);
   ADD ("filters", test_filters);
+  ADD ("statsmodels", test_statsmodels);
   ADD ("cli", test_cli);
 
 #undef ADD
