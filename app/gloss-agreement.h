@@ -12,7 +12,32 @@ G_BEGIN_DECLS
  * documents by UUID, then by the SHA-256 of their text; dimensions by UUID,
  * then by name; codes by UUID, then by dimension and code path.  Only live
  * annotations count: when several files hold the same annotation, its
- * latest modification decides, tombstones included. */
+ * latest modification decides, tombstones included.
+ *
+ * A rater is an annotator with at least one live annotation; the documents
+ * a rater has are those of the files they annotated in.  Per dimension:
+ *
+ * - A position is a distinct (document, start, end) any rater marked with
+ *   a code of the dimension; a rater's value there is the set of codes they
+ *   gave it, or missing.  Percent agreement: identical values at complete
+ *   positions (every rater has a value).
+ * - Cohen's kappa (exactly two raters) and Fleiss' kappa use complete
+ *   positions.  Single-valued dimension: the values are the categories.
+ *   Multiple-valued: kappa per code (present / absent), and the
+ *   dimension's figure is the mean over the codes where it is defined.
+ * - Krippendorff's alpha keeps missing values: nominal for a single-valued
+ *   dimension, MASI between code sets for a multiple-valued one.  The
+ *   ordinal alpha (ordinal, single-valued dimensions only) ranks codes in
+ *   codebook order; a rater's two codes at one position have no rank and
+ *   count as missing.
+ * - Unitizing alpha per code and document, on the document's characters
+ *   with the raters that have the document; per code, per document and
+ *   for the dimension pooled as 1 − mean(D_o) / mean(D_e) over the
+ *   (code, document) cells concerned, so documents without units of the
+ *   code, wherever they sit, change nothing.
+ * - Span F1 per pair of raters over the documents both have, exact and
+ *   overlap (one-to-one), pooled over codes; the dimension's and each
+ *   code's figure is the mean over the pairs where it is defined. */
 
 #define GLOSS_AGREEMENT_ERROR (gloss_agreement_error_quark ())
 
