@@ -33,7 +33,4 @@ GlossProject *gloss_cli_open        (const char      *path,
                                      int             *status);
 void          gloss_cli_print_json  (JsonBuilder     *builder);
 
-/* Commands that live in their own files. */
-#define GLOSS_CLI_EXTRA_COMMANDS
-
 G_END_DECLS

@@ -11,7 +11,9 @@
 #include <json-glib/json-glib.h>
 #include <libxml/parser.h>
 
+#include "gloss-agreement.h"
 #include "gloss-cli-private.h"
+#include "gloss-interchange-cli.h"
 #include "gloss-project.h"
 #include "gloss-text.h"
 
@@ -790,7 +792,10 @@ static const Command commands[] = {
   { "delete-annotation", cmd_delete_annotation, N_("Delete an annotation") },
   { "review", cmd_review, N_("Accept or reject an annotation") },
   { "check", cmd_check, N_("Check integrity and every quote") },
-  GLOSS_CLI_EXTRA_COMMANDS
+  { "export", gloss_cli_export, N_("Export as Gloss XML, CSV or REFI-QDA") },
+  { "import", gloss_cli_import, N_("Import Gloss XML or REFI-QDA (.qdpx, .qdc)") },
+  { "validate", gloss_cli_validate, N_("Validate Gloss XML against its schema") },
+  { "agree", gloss_cli_agree, N_("Measure agreement between annotators") },
 };
 
 static void

@@ -3491,8 +3491,10 @@ gloss_project_list_annotations (GlossProject                 *self,
   if (ranged)
     g_string_append (sql, " AND a.id IN (SELECT id FROM annotation_span WHERE document0 <= ?1 "
                           "AND document1 >= ?1 AND start0 < ?6 AND end0 > ?5)");
+  /* With a range, "+" keeps the planner off the document index, which would
+   * visit every annotation of the document. */
   if (filter->document != 0)
-    g_string_append (sql, " AND a.document = ?1");
+    g_string_append (sql, ranged ? " AND +a.document = ?1" : " AND a.document = ?1");
   if (filter->code != 0)
     g_string_append (sql, " AND a.id IN (SELECT annotation FROM annotation_code WHERE code = ?2)");
   if (filter->dimension != 0)
