@@ -4194,6 +4194,10 @@ changed_annotations (GBytes *changeset)
   return g_steal_pointer (&ids);
 }
 
+/* Applies a changeset (an undo's inverse, or a redo) in one transaction.
+ * Foreign-key actions are off while it applies: the changeset already holds
+ * every row a cascade touched, and a cascade would delete rows the changeset
+ * then expects to find.  References are checked before committing. */
 static gboolean
 apply_changeset (GlossProject  *self,
                  GBytes        *changeset,
@@ -4203,40 +4207,49 @@ apply_changeset (GlossProject  *self,
   g_autoptr(GArray) ids = changed_annotations (changeset);
   gsize size;
   const void *data = g_bytes_get_data (changeset, &size);
+  gint64 dangling = 0;
+  gboolean ok;
   int rc;
 
   if (!check_writable (self, error))
     return FALSE;
-  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+  if (!exec_sql (self->db, "PRAGMA foreign_keys = OFF", error))
     return FALSE;
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+    {
+      exec_sql (self->db, "PRAGMA foreign_keys = ON", NULL);
+      return FALSE;
+    }
 
   rc = sqlite3changeset_apply (self->db, (int) size, (void *) data, NULL,
                                abort_on_conflict, NULL);
+  ok = rc == SQLITE_OK;
+  if (ok)
+    ok = query_single_int (self->db, "SELECT count (*) FROM pragma_foreign_key_check",
+                           &dangling, error);
+  if (ok && dangling > 0)
+    rc = SQLITE_CONSTRAINT;
   if (rc != SQLITE_OK)
     {
-      exec_sql (self->db, "ROLLBACK", NULL);
       if ((rc & 0xff) == SQLITE_ABORT || (rc & 0xff) == SQLITE_CONSTRAINT)
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CONFLICT,
                      _("“%s” cannot be done: what it changes was changed again since (perhaps "
                        "by another program). Nothing was changed."), action);
       else
         set_db_error (self->db, rc, action, error);
-      return FALSE;
+      ok = FALSE;
     }
 
-  for (guint i = 0; i < ids->len; i++)
-    if (!_gloss_project_sync_span (self, g_array_index (ids, gint64, i), error))
-      {
-        exec_sql (self->db, "ROLLBACK", NULL);
-        return FALSE;
-      }
+  for (guint i = 0; ok && i < ids->len; i++)
+    ok = _gloss_project_sync_span (self, g_array_index (ids, gint64, i), error);
 
-  if (!log_change (self, action, data, (int) size, error) ||
-      !exec_sql (self->db, "COMMIT", error))
-    {
-      exec_sql (self->db, "ROLLBACK", NULL);
-      return FALSE;
-    }
+  ok = ok && log_change (self, action, data, (int) size, error);
+  ok = ok && exec_sql (self->db, "COMMIT", error);
+  if (!ok)
+    exec_sql (self->db, "ROLLBACK", NULL);
+  exec_sql (self->db, "PRAGMA foreign_keys = ON", NULL);
+  if (!ok)
+    return FALSE;
 
   text_cache_clear (&self->text_cache);
   after_commit (self);

@@ -661,6 +661,20 @@ test_documents (void)
   g_assert_true (existed);
   g_assert_cmpint (again, ==, doc);
 
+  /* Undo of an import removes the document and its segments; redo restores them. */
+  {
+    gint64 extra = gloss_project_add_document (project, "Extra", "Q: one?\nA: two.\n", NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (gloss_project_undo (project, &error));
+    g_assert_no_error (error);
+    g_assert_null (gloss_project_get_document (project, extra, &error));
+    g_clear_error (&error);
+    g_assert_true (gloss_project_redo (project, &error));
+    g_assert_no_error (error);
+    g_assert_true (gloss_project_undo (project, &error));
+    g_assert_no_error (error);
+  }
+
   /* Refused texts */
   g_assert_cmpint (gloss_project_add_document (project, "Empty", "", NULL, NULL, &error), ==, 0);
   g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID);
@@ -881,6 +895,19 @@ test_annotations_and_undo (void)
   g_assert_no_error (error);
   g_assert_true (gloss_project_can_undo (project));
   g_assert_nonnull (strstr (gloss_project_get_undo_label (project), "Russia"));
+
+  /* Undo of an add removes the annotation and its codes; redo brings both back. */
+  g_assert_true (gloss_project_undo (project, &error));
+  g_assert_no_error (error);
+  g_assert_null (gloss_project_get_annotation (project, id, &error));
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM annotation_code"), ==, 0);
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM annotation_span"), ==, 0);
+  g_assert_true (gloss_project_redo (project, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM annotation_code"), ==, 3);
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM annotation_span"), ==, 1);
 
   g_assert_true (gloss_project_set_annotation_span (project, id, 3916, 3930, &error));
   g_assert_true (gloss_project_set_annotation_note (project, id, "second", &error));
