@@ -1338,7 +1338,7 @@ merge_documents (Merge    *m,
           if (target_id == 0)
             continue; /* left out, reported */
         }
-      else if (!merge_attributes (m, src, source_id, target_id, title, error))
+      if (!merge_attributes (m, src, source_id, target_id, title, error))
         return FALSE;
 
       id_map_set (src->documents, source_id, target_id);
@@ -2068,6 +2068,7 @@ open_sources (Merge              *m,
   for (guint i = 0; paths[i] != NULL; i++)
     {
       Source *src = g_new0 (Source, 1);
+      g_autoptr(GError) local_error = NULL;
       GStatBuf st;
 
       g_ptr_array_add (m->sources, src);
@@ -2082,10 +2083,14 @@ open_sources (Merge              *m,
           return FALSE;
         }
 
-      src->project = gloss_project_open (paths[i], GLOSS_OPEN_READ_ONLY, error);
+      src->project = gloss_project_open (paths[i], GLOSS_OPEN_READ_ONLY, &local_error);
       if (src->project == NULL)
         {
-          g_prefix_error (error, _("Nothing was merged: "));
+          if (strstr (local_error->message, paths[i]) != NULL)
+            g_prefix_error (&local_error, _("Nothing was merged. "));
+          else
+            g_prefix_error (&local_error, _("Nothing was merged. “%s”: "), paths[i]);
+          g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
 
@@ -2161,7 +2166,8 @@ make_backup (Merge    *m,
  * sound Gloss project refuses the whole merge.  Anything not brought over
  * is listed in @report's skipped, with the reason.
  *
- * Returns: %TRUE on success; %FALSE with @error set, @target unchanged
+ * Returns: %TRUE on success; %FALSE with @error set, @target unchanged and
+ *   @report cleared
  */
 gboolean
 gloss_merge (GlossProject       *target,
@@ -2204,7 +2210,7 @@ gloss_merge (GlossProject       *target,
       !_gloss_project_begin (target, error))
     {
       merge_clear (&m);
-      report_init (report, dry_run);
+      gloss_merge_report_clear (report);
       return FALSE;
     }
 
@@ -2244,14 +2250,14 @@ gloss_merge (GlossProject       *target,
       if (backup != NULL)
         g_unlink (backup);
       if (!ok)
-        report_init (report, dry_run);
+        gloss_merge_report_clear (report);
       return ok;
     }
 
   if (!_gloss_project_commit (target, action, error))
     {
       g_unlink (backup);
-      report_init (report, dry_run);
+      gloss_merge_report_clear (report);
       return FALSE;
     }
 
