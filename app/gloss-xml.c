@@ -908,7 +908,6 @@ enum
   ST_ATTRIBUTE_INSERT,
   ST_SEGMENT_INSERT,
   ST_TEXT,
-  ST_SEEN,
   ST_ANNOTATION_BY_UUID,
   ST_ANNOTATION_INSERT,
   ST_ANNOTATION_UPDATE,
@@ -946,7 +945,6 @@ static const char *import_sql[N_STATEMENTS] = {
   [ST_SEGMENT_INSERT] =
     "INSERT INTO segment (document, start, \"end\", kind, speaker) VALUES (?, ?, ?, ?, ?)",
   [ST_TEXT] = "SELECT text FROM document WHERE id = ?",
-  [ST_SEEN] = "INSERT OR IGNORE INTO temp.gloss_import_seen (uuid) VALUES (?)",
   [ST_ANNOTATION_BY_UUID] = "SELECT id, modified, revision FROM annotation WHERE uuid = ?",
   [ST_ANNOTATION_INSERT] =
     "INSERT INTO annotation (uuid, document, start, \"end\", quote, note, annotator, created,"
@@ -986,6 +984,9 @@ typedef struct
   gsize              text_len;
   GArray            *checkpoints; /* (element-type gsize) */
 
+  gint64             max_before;  /* the largest annotation id before the import */
+  guint8            *matched;     /* a bit per annotation id up to max_before */
+
   sqlite3_stmt      *statements[N_STATEMENTS];
 } Import;
 
@@ -1006,6 +1007,7 @@ import_clear (Import *self)
   g_clear_pointer (&self->documents, g_hash_table_unref);
   g_clear_pointer (&self->text, g_free);
   g_clear_pointer (&self->checkpoints, g_array_unref);
+  g_clear_pointer (&self->matched, g_free);
 }
 
 static gboolean import_fail (Import      *self,
@@ -2500,16 +2502,6 @@ write_annotation (Import             *self,
   gboolean exists;
   gint64 id = 0;
 
-  /* no uuid twice in one file */
-  stmt = statement (self, ST_SEEN, error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, annotation->uuid);
-  if (!step (self, stmt, NULL, error))
-    return FALSE;
-  if (sqlite3_changes (self->db) == 0)
-    return duplicate (self, "annotation", annotation->uuid, error);
-
   stmt = statement (self, ST_ANNOTATION_BY_UUID, error);
   if (stmt == NULL)
     return FALSE;
@@ -2523,6 +2515,16 @@ write_annotation (Import             *self,
       int order = g_strcmp0 (annotation->modified, column_text (stmt, 1));
 
       id = sqlite3_column_int64 (stmt, 0);
+
+      /* No uuid twice in one file: a row this import wrote, or one from
+       * before that it already matched, is a second occurrence. */
+      if (id > self->max_before || (self->matched[id / 8] & (1 << (id % 8))) != 0)
+        {
+          sqlite3_reset (stmt);
+          return duplicate (self, "annotation", annotation->uuid, error);
+        }
+      self->matched[id / 8] |= 1 << (id % 8);
+
       if (order < 0 || (order == 0 && annotation->revision <= sqlite3_column_int64 (stmt, 2)))
         {
           sqlite3_reset (stmt);
@@ -2699,24 +2701,28 @@ static gboolean
 import_all (Import  *self,
             GError **error)
 {
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
   if (!import_root (self, error))
     return FALSE;
 
   if (!_gloss_project_begin (self->project, error))
     return FALSE;
 
-  /* Annotation uuids seen in this file: on disk, not in memory, so a file
-   * with millions of annotations is checked in flat memory.  Created inside
-   * the transaction, so a rollback takes it away too. */
-  if (sqlite3_exec (self->db,
-                    "CREATE TEMP TABLE IF NOT EXISTS gloss_import_seen"
-                    " (uuid TEXT PRIMARY KEY) WITHOUT ROWID;"
-                    "DELETE FROM temp.gloss_import_seen;", NULL, NULL, NULL) != SQLITE_OK)
+  /* Annotations this import may match are those there before it: one bit
+   * each marks the ones already matched, so a uuid twice in the file is
+   * caught in memory that does not grow with the file. */
+  if (sqlite3_prepare_v2 (self->db, "SELECT ifnull (max (id), 0) FROM annotation", -1,
+                          &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
     {
       _gloss_project_fail (self->project, "import", error);
       _gloss_project_rollback (self->project);
       return FALSE;
     }
+  self->max_before = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  self->matched = g_malloc0 (self->max_before / 8 + 1);
 
   if (!import_sections (self, error))
     {
@@ -2726,12 +2732,6 @@ import_all (Import  *self,
     }
 
   import_finalize_statements (self);
-  if (sqlite3_exec (self->db, "DROP TABLE temp.gloss_import_seen", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      _gloss_project_fail (self->project, "import", error);
-      _gloss_project_rollback (self->project);
-      return FALSE;
-    }
 
   if (g_cancellable_is_cancelled (self->cancellable))
     {

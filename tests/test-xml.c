@@ -866,6 +866,29 @@ test_hostile (Fixture       *fixture,
   g_assert_cmpstr (before, ==, after);
 }
 
+/* The file names twice an annotation the project already has. */
+static void
+test_duplicate_of_existing (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *control = g_test_build_filename (G_TEST_DIST, "data", "hostile-xml",
+                                                    "valid-control.xml", NULL);
+  g_autofree char *twice = g_test_build_filename (G_TEST_DIST, "data", "hostile-xml",
+                                                  "duplicate-uuid.xml", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (gloss_xml_import (fixture->project, control, NULL, NULL, &error));
+  g_assert_no_error (error);
+  before = file_sha256 (fixture->path);
+
+  g_assert_false (gloss_xml_import (fixture->project, twice, NULL, NULL, &error));
+  g_assert_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DUPLICATE_UUID);
+  after = file_sha256 (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
 static void
 write_big_file (const char *path,
                 gsize       text_bytes,
@@ -1096,6 +1119,7 @@ main (int argc, char **argv)
   ADD ("import-any", test_import_any);
   ADD ("validate", test_validate);
   ADD ("too-large", test_too_large);
+  ADD ("duplicate-of-existing", test_duplicate_of_existing);
   ADD ("cli", test_cli);
 
   for (guint i = 0; i < G_N_ELEMENTS (hostile_cases); i++)
