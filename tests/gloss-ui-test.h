@@ -100,7 +100,8 @@ gloss_test_render (GtkWidget *widget)
   if (g_getenv ("GLOSS_TEST_DUMP") != NULL)
     {
       static guint n_dumped;
-      g_autofree char *name = g_strdup_printf ("%s-%02u.png", g_get_prgname (), n_dumped++);
+      g_autofree char *program = g_path_get_basename (g_get_prgname ());
+      g_autofree char *name = g_strdup_printf ("%s-%02u.png", program, n_dumped++);
       g_autofree char *path = g_build_filename (g_getenv ("GLOSS_TEST_DUMP"), name, NULL);
 
       gdk_texture_save_to_png (texture, path);

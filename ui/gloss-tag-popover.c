@@ -100,7 +100,7 @@ filter_func (GtkListBoxRow *row,
   GlossTagPopover *self = user_data;
   int index = gtk_list_box_row_get_index (row);
 
-  return index >= 0 && (guint) index < self->codes->len && row_matches (self, index);
+  return self->codes != NULL && index >= 0 && (guint) index < self->codes->len && row_matches (self, index);
 }
 
 static void
@@ -109,12 +109,19 @@ header_func (GtkListBoxRow *row,
              gpointer       user_data)
 {
   GlossTagPopover *self = user_data;
-  const GlossCode *code = g_ptr_array_index (self->codes, gtk_list_box_row_get_index (row));
-  const GlossCode *prev = before != NULL
-                          ? g_ptr_array_index (self->codes, gtk_list_box_row_get_index (before))
-                          : NULL;
+  int index = gtk_list_box_row_get_index (row);
+  int before_index = before != NULL ? gtk_list_box_row_get_index (before) : -1;
+  const GlossCode *code;
+  const GlossCode *prev;
   const GlossDimension *dimension;
   GtkWidget *header;
+
+  if (self->codes == NULL || index < 0 || (guint) index >= self->codes->len
+      || (guint) before_index >= self->codes->len)
+    return;
+
+  code = g_ptr_array_index (self->codes, index);
+  prev = before_index >= 0 ? g_ptr_array_index (self->codes, before_index) : NULL;
 
   if (prev != NULL && prev->dimension == code->dimension)
     {
@@ -308,6 +315,11 @@ gloss_tag_popover_dispose (GObject *object)
 {
   GlossTagPopover *self = GLOSS_TAG_POPOVER (object);
 
+  if (self->code_list != NULL)
+    {
+      gtk_list_box_set_filter_func (self->code_list, NULL, NULL, NULL);
+      gtk_list_box_set_header_func (self->code_list, NULL, NULL, NULL);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_TAG_POPOVER);
   g_clear_pointer (&self->dimensions, g_ptr_array_unref);
   g_clear_pointer (&self->codes, g_ptr_array_unref);

@@ -97,6 +97,10 @@ struct _GlossTextView
   double           zoom;
   gboolean         snap_to_words;
 
+  gint64           scroll_start;
+  guint            scroll_frames;
+  guint            scroll_tick_id;
+
   double           press_x;
   double           press_y;
   gint64           last_click_offset;
@@ -964,6 +968,11 @@ gloss_text_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->vadjustment, self);
   g_clear_object (&self->vadjustment);
   g_clear_handle_id (&self->consolidate_id, g_source_remove);
+  if (self->scroll_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
+      self->scroll_tick_id = 0;
+    }
   if (self->popovers != NULL)
     {
       for (guint i = 0; i < self->popovers->len; i++)
@@ -1760,26 +1769,60 @@ gloss_text_view_get_range_rect (GlossTextView *self,
   return TRUE;
 }
 
-void
-gloss_text_view_scroll_to_range (GlossTextView *self,
-                                 gint64         start,
-                                 gint64         end)
+static void
+scroll_to_target (GlossTextView *self)
 {
-  GtkTextBuffer *buffer;
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "gloss-scroll");
   GtkTextIter iter;
-  GtkTextMark *mark;
-
-  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
 
   /* The scroll may wait for the layout: the mark has to outlive this call. */
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
-  get_iter (self, start, &iter);
-  mark = gtk_text_buffer_get_mark (buffer, "gloss-scroll");
+  get_iter (self, self->scroll_start, &iter);
   if (mark == NULL)
     mark = gtk_text_buffer_create_mark (buffer, "gloss-scroll", &iter, TRUE);
   else
     gtk_text_buffer_move_mark (buffer, mark, &iter);
   gtk_text_view_scroll_to_mark (GTK_TEXT_VIEW (self), mark, 0.1, FALSE, 0, 0);
+}
+
+/* A change of width (the inspector opening, a zoom) rewraps the text and
+ * can push the target away after it was scrolled to: for a few frames,
+ * scroll again whenever it is not on screen. */
+static gboolean
+keep_target_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  GlossTextView *self = GLOSS_TEXT_VIEW (widget);
+  GdkRectangle visible, location;
+  GtkTextIter iter;
+
+  gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self), &visible);
+  get_iter (self, self->scroll_start, &iter);
+  gtk_text_view_get_iter_location (GTK_TEXT_VIEW (self), &iter, &location);
+  if (location.y < visible.y || location.y + location.height > visible.y + visible.height)
+    scroll_to_target (self);
+
+  if (--self->scroll_frames > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->scroll_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+void
+gloss_text_view_scroll_to_range (GlossTextView *self,
+                                 gint64         start,
+                                 gint64         end)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  self->scroll_start = start;
+  scroll_to_target (self);
+
+  self->scroll_frames = 30;
+  if (self->scroll_tick_id == 0)
+    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), keep_target_cb, NULL, NULL);
 }
 
 /**

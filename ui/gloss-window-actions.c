@@ -446,6 +446,50 @@ find_twin (GlossWindow *self,
 
 static void on_annotator_named (const char *name,
                                 gpointer    user_data);
+static void set_codes          (GlossWindow  *self,
+                                gint64        id,
+                                const gint64 *codes,
+                                guint         n_codes);
+
+/* After tagging the selection gives way to the highlight it made; the
+ * new annotation stays selected, so more code keys add to it. */
+static void
+collapse_selection (GlossWindow *self,
+                    gint64       offset)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view));
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
+  gtk_text_buffer_place_cursor (buffer, &iter);
+}
+
+/* A code key with no text selected: toggles the code on the selected
+ * annotation. */
+static void
+toggle_code (GlossWindow *self,
+             gint64       code)
+{
+  gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
+  GlossAnnotation *annotation = g_hash_table_lookup (self->annotations, &id);
+  g_autoptr(GArray) codes = NULL;
+
+  if (annotation == NULL)
+    return;
+
+  codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_vals (codes, annotation->codes->data, annotation->codes->len);
+  if (codes_contain (codes, code))
+    {
+      for (guint i = codes->len; i-- > 0;)
+        if (g_array_index (codes, gint64, i) == code)
+          g_array_remove_index (codes, i);
+    }
+  else
+    add_code (self, codes, code);
+
+  set_codes (self, id, (const gint64 *) (gpointer) codes->data, codes->len);
+}
 
 static void
 ask_annotator (GlossWindow *self)
@@ -549,6 +593,8 @@ _gloss_window_tag_selection (GlossWindow  *self,
       op->document = twin->document;
       op->codes = g_steal_pointer (&chosen);
       _gloss_window_submit (self, op);
+      gloss_text_view_set_selected_annotation (self->text_view, twin->id);
+      collapse_selection (self, end);
       return;
     }
 
@@ -564,6 +610,7 @@ _gloss_window_tag_selection (GlossWindow  *self,
   op->annotator = g_strdup (annotator);
   op->codes = g_steal_pointer (&chosen);
   _gloss_window_submit (self, op);
+  collapse_selection (self, end);
 }
 
 static void
@@ -922,6 +969,13 @@ _gloss_window_handle_key (GlossWindow     *self,
       if (info == NULL || !writable)
         return GDK_EVENT_PROPAGATE;
 
+      if (!gloss_text_view_get_selection_range (self->text_view, &start, &end)
+          && selected_annotation (self) != NULL)
+        {
+          toggle_code (self, info->code->id);
+          return GDK_EVENT_STOP;
+        }
+
       if (!gloss_text_view_get_selection_range (self->text_view, &start, &end))
         {
           g_autofree char *hint = g_strdup_printf (_("Select some text first, then press “%s” to tag it as %s"),
@@ -1117,8 +1171,10 @@ retry_action (GSimpleAction *action,
 {
   GlossWindow *self = user_data;
 
-  if (retry_cb (self) == G_SOURCE_REMOVE)
-    _gloss_window_stop_retrying (self);
+  /* Retry now; the timer starts over if the file is still not writable. */
+  _gloss_window_stop_retrying (self);
+  if (retry_cb (self) == G_SOURCE_CONTINUE)
+    self->retry_id = g_timeout_add (RETRY_INTERVAL_MS, retry_cb, self);
 }
 
 static void
@@ -1230,6 +1286,49 @@ delete_annotation_action (GSimpleAction *action,
   _gloss_window_submit (self, op);
 }
 
+typedef struct
+{
+  GlossWindow *self;
+  gint64       start;
+  gint64       end;
+} ScrollLater;
+
+static void
+on_inspector_revealed_cb (GtkRevealer *revealer,
+                          GParamSpec  *pspec,
+                          ScrollLater *later)
+{
+  if (!gtk_revealer_get_child_revealed (revealer))
+    return;
+
+  gloss_text_view_scroll_to_range (later->self->text_view, later->start, later->end);
+  g_signal_handlers_disconnect_by_data (revealer, later);
+}
+
+/* Opening the inspector narrows the text and rewraps it: scroll once it
+ * has its final width, or the annotation may end up off screen. */
+static void
+reveal_inspector_then_scroll (GlossWindow *self,
+                              gint64       start,
+                              gint64       end)
+{
+  gloss_text_view_scroll_to_range (self->text_view, start, end);
+  if (gtk_revealer_get_child_revealed (self->inspector_revealer))
+    return;
+
+  {
+    ScrollLater *later = g_new0 (ScrollLater, 1);
+
+    later->self = self;
+    later->start = start;
+    later->end = end;
+    g_signal_connect_data (self->inspector_revealer, "notify::child-revealed",
+                           G_CALLBACK (on_inspector_revealed_cb), later,
+                           (GClosureNotify) (void (*) (void)) g_free, 0);
+  }
+  gtk_revealer_set_reveal_child (self->inspector_revealer, TRUE);
+}
+
 static void
 select_annotation_action (GSimpleAction *action,
                           GVariant      *parameter,
@@ -1246,8 +1345,7 @@ select_annotation_action (GSimpleAction *action,
     }
 
   gloss_text_view_set_selected_annotation (self->text_view, id);
-  gloss_text_view_scroll_to_range (self->text_view, annotation->start, annotation->end);
-  gtk_revealer_set_reveal_child (self->inspector_revealer, TRUE);
+  reveal_inspector_then_scroll (self, annotation->start, annotation->end);
 }
 
 static void

@@ -56,6 +56,17 @@ gloss_window_get_banner_text (GlossWindow *self)
   return gtk_revealer_get_reveal_child (self->banner_revealer) ? self->banner_text : NULL;
 }
 
+/* The message of the error page, when it is what the window shows. */
+const char *
+gloss_window_get_error_message (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "error") != 0)
+    return NULL;
+  return adw_status_page_get_description (self->error_page);
+}
+
 guint
 gloss_window_get_n_pending (GlossWindow *self)
 {

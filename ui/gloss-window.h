@@ -28,5 +28,6 @@ GlossTextView *gloss_window_get_text_view      (GlossWindow      *self);
 guint          gloss_window_get_n_pending      (GlossWindow      *self);
 const char    *gloss_window_get_banner_text    (GlossWindow      *self);
 const char    *gloss_window_get_last_toast     (GlossWindow      *self);
+const char    *gloss_window_get_error_message  (GlossWindow      *self);
 
 G_END_DECLS
