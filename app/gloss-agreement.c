@@ -457,13 +457,21 @@ load_annotations (Compare    *cmp,
   GPtrArray *annotations = fetch->annotations;
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (NewRater));
   g_autoptr(GHashTable) fresh_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *last_uuid = NULL;
+  guint last_rater = NONE;
+  gint64 last_document = 0;
+  guint last_doc = NONE;
 
   /* New annotators of this file join the raters sorted by name. */
   for (guint i = 0; i < annotations->len; i++)
     {
       GlossAnnotation *a = annotations->pdata[i];
 
-      if (a->annotator_uuid == NULL || lookup (cmp->rater_by_uuid, a->annotator_uuid) != NONE
+      if (a->annotator_uuid == NULL || g_strcmp0 (a->annotator_uuid, last_uuid) == 0)
+        continue;
+      last_uuid = a->annotator_uuid;
+
+      if (lookup (cmp->rater_by_uuid, a->annotator_uuid) != NONE
           || g_hash_table_contains (fresh_seen, a->annotator_uuid))
         continue;
 
@@ -484,19 +492,30 @@ load_annotations (Compare    *cmp,
       g_ptr_array_add (cmp->raters, rater);
     }
 
+  last_uuid = NULL;
   for (guint i = 0; i < annotations->len; i++)
     {
       GlossAnnotation *a = annotations->pdata[i];
-      guint rater = lookup (cmp->rater_by_uuid, a->annotator_uuid);
-      guint doc = id_lookup (doc_map, a->document);
       Rater *r;
       Record record = { 0 };
       gpointer existing;
 
-      if (rater == NONE || doc == NONE)
+      /* Neighbours mostly share the annotator and the document. */
+      if (last_uuid == NULL || g_strcmp0 (a->annotator_uuid, last_uuid) != 0)
+        {
+          last_uuid = a->annotator_uuid;
+          last_rater = lookup (cmp->rater_by_uuid, a->annotator_uuid);
+        }
+      if (last_doc == NONE || a->document != last_document)
+        {
+          last_document = a->document;
+          last_doc = id_lookup (doc_map, a->document);
+        }
+
+      if (last_rater == NONE || last_doc == NONE)
         continue;
 
-      r = cmp->raters->pdata[rater];
+      r = cmp->raters->pdata[last_rater];
       if (r->files->len == 0 || g_array_index (r->files, guint, r->files->len - 1) != file)
         g_array_append_val (r->files, file);
 
@@ -509,12 +528,12 @@ load_annotations (Compare    *cmp,
             continue;
         }
 
-      record.doc = doc;
-      record.rater = rater;
+      record.doc = last_doc;
+      record.rater = last_rater;
       record.start = a->start;
       record.end = a->end;
       record.revision = a->revision;
-      record.modified = g_string_chunk_insert_const (cmp->strings, a->modified ? a->modified : "");
+      record.modified = g_string_chunk_insert (cmp->strings, a->modified ? a->modified : "");
       record.deleted = a->deleted;
       record.codes_first = cmp->record_codes->len;
 
@@ -533,7 +552,7 @@ load_annotations (Compare    *cmp,
         {
           g_array_append_val (cmp->records, record);
           g_hash_table_insert (cmp->record_by_uuid,
-                               g_string_chunk_insert_const (cmp->strings, a->uuid),
+                               g_string_chunk_insert (cmp->strings, a->uuid),
                                GUINT_TO_POINTER (cmp->records->len));
         }
     }
