@@ -36,6 +36,12 @@ gloss_import_report_new (void)
   return report;
 }
 
+/**
+ * gloss_import_report_free:
+ * @report: (nullable): a report
+ *
+ * Frees @report and the messages it holds.
+ */
 void
 gloss_import_report_free (GlossImportReport *report)
 {
@@ -338,22 +344,22 @@ set_parse_error (GlossXmlReader  *self,
       strstr (self->first_message, "huge") != NULL)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_TOO_LARGE,
                  _("“%s” holds a text over 10 MB in one piece (line %d), more than Gloss "
-                 "reads at once. Gloss XML writes long texts in chunks; export the file "
-                 "again with Gloss."), self->path, self->first_line);
+                   "reads at once. Gloss XML writes long texts in chunks; export the file "
+                   "again with Gloss."), self->path, self->first_line);
   else if (self->first_message != NULL && strstr (self->first_message, "depth") != NULL)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                  _("“%s” nests elements too deeply (line %d); it is not a Gloss XML file. "
-                 "Nothing was changed."), self->path, self->first_line);
+                   "Nothing was changed."), self->path, self->first_line);
   else if (self->first_code == XML_ERR_ENTITY_LOOP ||
            self->first_code == XML_ERR_UNDECLARED_ENTITY ||
            self->first_code == XML_WAR_UNDECLARED_ENTITY)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DOCTYPE,
                  _("“%s” uses entities (line %d), which Gloss XML never does. "
-                 "Nothing was changed."), self->path, self->first_line);
+                   "Nothing was changed."), self->path, self->first_line);
   else
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                  _("“%s” is not well-formed XML (line %d: %s). It may be damaged or cut "
-                 "short; export it again. Nothing was changed."),
+                   "short; export it again. Nothing was changed."),
                  self->path, self->first_line, message);
 }
 
@@ -381,10 +387,10 @@ _gloss_xml_reader_read (GlossXmlReader  *self,
       type == XML_READER_TYPE_ENTITY_REFERENCE || type == XML_READER_TYPE_NOTATION)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DOCTYPE,
-                   _("“%s” has a document type declaration (line %d), which Gloss XML never "
-                   "has: Gloss does not read such files, as they can make a reader expand "
-                   "entities or fetch other files. Nothing was changed."),
-                   self->path, _gloss_xml_reader_line (self));
+                   _("“%s” has a document type declaration (<!DOCTYPE …>), which Gloss XML "
+                     "never has: Gloss does not read such files, as they can make a reader "
+                     "expand entities or fetch other files. Nothing was changed."),
+                   self->path);
       return -1;
     }
 
@@ -553,7 +559,7 @@ sniff_root_namespace (const char  *path,
                                    GLOSS_INTERCHANGE_ERROR_MALFORMED))
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
                  _("“%s” is not a file Gloss imports. Choose a Gloss XML export, a "
-                 "REFI-QDA project (.qdpx) or a codebook (.qdc)."), path);
+                   "REFI-QDA project (.qdpx) or a codebook (.qdc)."), path);
   else
     g_propagate_error (error, g_steal_pointer (&local_error));
 
@@ -595,7 +601,7 @@ detect_format (const char  *path,
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
                _("“%s” is XML in the namespace “%s”, which Gloss does not import. "
-               "Choose a Gloss XML export, a REFI-QDA project (.qdpx) or a codebook (.qdc)."),
+                 "Choose a Gloss XML export, a REFI-QDA project (.qdpx) or a codebook (.qdc)."),
                path, ns);
   return FORMAT_UNKNOWN;
 }

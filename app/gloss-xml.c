@@ -167,7 +167,7 @@ check_xml_safe (const char  *what,
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_INVALID,
                _("%s holds the control character U+%04X, which XML cannot carry. "
-               "Remove it and export again."), what, bad);
+                 "Remove it and export again."), what, bad);
   return FALSE;
 }
 
@@ -1669,7 +1669,7 @@ store_code (Import               *self,
         {
           g_ptr_array_add (self->report->skipped,
                            g_strdup_printf (_("The code “%s” came without its shortcut “%s”, "
-                                            "which another code of this project has."),
+                                              "which another code of this project has."),
                                             code->name, shortcut));
           shortcut = NULL;
         }
@@ -1971,7 +1971,7 @@ import_document (Import  *self,
         if (text != NULL)
           return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                               _("<%s> comes after the text of the document “%s”; the text "
-                              "comes last"), local_name (self), title);
+                                "comes last"), local_name (self), title);
 
         if (name_is (self, "memo") && memo == NULL)
           {
@@ -2042,7 +2042,7 @@ import_document (Import  *self,
                                            GLOSS_INTERCHANGE_ERROR_TOO_LARGE))
                         return import_fail (self, GLOSS_INTERCHANGE_ERROR_TOO_LARGE, error,
                                             _("the text of the document “%s” is over %d MiB, "
-                                            "more than Gloss holds in one document"),
+                                              "more than Gloss holds in one document"),
                                             title, GLOSS_MAX_TEXT_BYTES / (1024 * 1024));
                       g_propagate_error (error, g_steal_pointer (&local_error));
                       return FALSE;
@@ -2062,7 +2062,7 @@ import_document (Import  *self,
       if (!text_is_normal (text->str, text->len))
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                             _("the text of the document “%s” holds a carriage return or a "
-                            "control character, which Gloss texts never do"), title);
+                              "control character, which Gloss texts never do"), title);
       if (g_utf8_strlen (text->str, text->len) != length)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                             _("the text of the document “%s” is not %lld characters long, as the "
@@ -2070,7 +2070,7 @@ import_document (Import  *self,
       if (strcmp (sum, sha256) != 0)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                             _("the text of the document “%s” does not match its SHA-256; "
-                            "the file was changed or damaged"), title);
+                              "the file was changed or damaged"), title);
     }
 
   /* Matched by uuid, then by the SHA-256 of the text. */
@@ -2085,7 +2085,7 @@ import_document (Import  *self,
       if (g_strcmp0 (column_text (stmt, 1), sha256) != 0)
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                             _("the document “%s” (line %d) has the identity of a document of "
-                            "this project but another text"), title, line);
+                              "this project but another text"), title, line);
       info->id = sqlite3_column_int64 (stmt, 0);
       info->length = sqlite3_column_int64 (stmt, 2);
       self->report->documents_matched++;
@@ -2109,8 +2109,8 @@ import_document (Import  *self,
   if (text == NULL)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_MISSING_REFERENCE, error,
                         _("the document “%s” (line %d) was exported without its text and this "
-                        "project does not have it; import the document first, or export "
-                        "again with the text"), title, line);
+                          "project does not have it; import the document first, or export "
+                          "again with the text"), title, line);
 
   stmt = statement (self, ST_DOCUMENT_INSERT, error);
   if (stmt == NULL)
@@ -2485,7 +2485,7 @@ check_annotation (Import             *self,
           if (b->dimension == a->dimension && b->id != a->id)
             return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                                 _("the annotation %s carries several codes of a dimension "
-                                "that takes one"), annotation->uuid);
+                                  "that takes one"), annotation->uuid);
         }
     }
 
@@ -2652,7 +2652,7 @@ import_root (Import  *self,
   if (number > GLOSS_XML_VERSION)
     return import_fail (self, GLOSS_INTERCHANGE_ERROR_NEWER_VERSION, error,
                         _("it was written by a newer version of Gloss (Gloss XML version %s); "
-                        "this version reads up to version %d. Update Gloss to import it"),
+                          "this version reads up to version %d. Update Gloss to import it"),
                         version, GLOSS_XML_VERSION);
 
   return TRUE;
@@ -2680,7 +2680,7 @@ import_sections (Import  *self,
       if (!found || !name_is (self, sections[i]))
         return import_fail (self, GLOSS_INTERCHANGE_ERROR_STRUCTURE, error,
                             _("<%s> is missing or out of order (the order is annotators, "
-                            "dimensions, documents, annotations)"), sections[i]);
+                              "dimensions, documents, annotations)"), sections[i]);
       if (!handlers[i] (self, error))
         return FALSE;
     }
