@@ -430,7 +430,7 @@ compare_new_raters (gconstpointer pa,
 {
   const NewRater *a = pa;
   const NewRater *b = pb;
-  int cmp = g_utf8_collate (a->name, b->name);
+  int cmp = strcmp (a->name, b->name);   /* the same order in every locale */
 
   return cmp != 0 ? cmp : strcmp (a->uuid, b->uuid);
 }
