@@ -1035,13 +1035,15 @@ open_checked (const char      *path,
     {
       gboolean damaged = g_str_has_prefix (problems->pdata[0], "damaged") ||
                          strstr (problems->pdata[0], "malformed") != NULL;
+      g_autofree char *list = NULL;
 
       g_ptr_array_add (problems, NULL);
+      list = g_strjoinv ("; ", (char **) problems->pdata);
       g_set_error (error, GLOSS_PROJECT_ERROR,
                    damaged ? GLOSS_PROJECT_ERROR_CORRUPT : GLOSS_PROJECT_ERROR_INVARIANT,
                    _("“%s” is damaged and Gloss does not open it: %s. Restore it from a "
                      "backup. Nothing was changed."),
-                   path, g_strjoinv ("; ", (char **) problems->pdata));
+                   path, list);
       sqlite3_close_v2 (db);
       return NULL;
     }

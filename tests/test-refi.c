@@ -235,8 +235,9 @@ assert_valid_qdpx (const char *qdpx)
   data = g_bytes_get_data (qde, &len);
   assert_valid_xml ("Project-mrt2019.xsd", data, len);
 
-  g_assert_nonnull (strstr (data, "xmlns=\"urn:QDA-XML:project:1.0\""));
-  g_assert_null (strstr (data, "richTextPath"));
+  /* zip entries are not NUL-terminated: search within their length */
+  g_assert_nonnull (g_strstr_len (data, len, "xmlns=\"urn:QDA-XML:project:1.0\""));
+  g_assert_null (g_strstr_len (data, len, "richTextPath"));
   g_assert_null (memchr (data, '\r', len));
 
   g_regex_match_full (guid, data, len, 0, 0, &match, NULL);
@@ -273,7 +274,7 @@ assert_valid_qdpx (const char *qdpx)
         g_autofree char *attr = g_strdup_printf ("plainTextPath=\"internal://%s.txt\"", stem);
 
         g_assert_true (g_uuid_string_is_valid (stem));
-        g_assert_nonnull (strstr (data, attr));
+        g_assert_nonnull (g_strstr_len (data, len, attr));
       }
     }
 }
@@ -892,13 +893,15 @@ selections_in (const char *qdpx)
   const GlossZipLimits limits = GLOSS_ZIP_LIMITS_DEFAULT;
   g_autoptr(GlossZip) zip = gloss_zip_open (qdpx, &limits, &error);
   g_autoptr(GBytes) qde = NULL;
+  g_autofree char *text = NULL;
   const char *p;
   guint n = 0;
 
   g_assert_no_error (error);
   qde = gloss_zip_get (zip, "project.qde", FALSE, &error);
   g_assert_no_error (error);
-  p = g_bytes_get_data (qde, NULL);
+  /* zip entries are not NUL-terminated */
+  p = text = g_strndup (g_bytes_get_data (qde, NULL), g_bytes_get_size (qde));
   while ((p = strstr (p, "<PlainTextSelection ")) != NULL)
     {
       n++;
