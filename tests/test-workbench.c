@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "gloss-annotation-list.h"
+#include "gloss-project.h"
+#include "gloss-ui-test.h"
+
+/* The workbench widgets, each on its own in a window, on a real project
+ * made from the sample interview in a fresh temporary directory, driven
+ * through their API, actions and signals; results are checked against
+ * the project file. */
+
+static gboolean have_display;
+
+typedef struct
+{
+  char         *dir;
+  char         *path;
+  GlossProject *project;
+  gint64        document;
+  char         *text;
+  GtkWindow    *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+
+  if (!have_display)
+    return;
+
+  fixture->dir = g_dir_make_tmp ("gloss-workbench-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "Sample.gloss", NULL);
+  fixture->project = gloss_project_create_sample (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->project);
+
+  documents = gloss_project_list_documents (fixture->project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (documents->len, ==, 1);
+  fixture->document = ((GlossDocument *) g_ptr_array_index (documents, 0))->id;
+  fixture->text = gloss_project_dup_text (fixture->project, fixture->document, &error);
+  g_assert_no_error (error);
+
+  fixture->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (fixture->window, 1000, 700);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  if (fixture->window != NULL)
+    gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->project);
+  if (fixture->dir != NULL)
+    remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+  g_free (fixture->text);
+}
+
+static gboolean
+skip_without_display (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+show (Fixture   *fixture,
+      GtkWidget *child)
+{
+  gtk_window_set_child (fixture->window, child);
+  gtk_window_present (fixture->window);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->window), 3);
+}
+
+static gint64
+resolve_code (Fixture    *fixture,
+              const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = gloss_project_resolve_code (fixture->project, path, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The ids the list shows, in order, as a hash set. */
+static GHashTable *
+shown_ids (GlossAnnotationList *list)
+{
+  GHashTable *ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n = gloss_annotation_list_get_n_shown (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 id = gloss_annotation_list_get_shown (list, i);
+
+      g_assert_cmpint (id, >, 0);
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, n);
+  return ids;
+}
+
+/* Asserts that the list shows exactly @expected (GlossAnnotation). */
+static void
+assert_shows (GlossAnnotationList *list,
+              GPtrArray           *expected)
+{
+  g_autoptr(GHashTable) ids = shown_ids (list);
+
+  g_assert_cmpuint (g_hash_table_size (ids), ==, expected->len);
+  for (guint i = 0; i < expected->len; i++)
+    {
+      GlossAnnotation *annotation = g_ptr_array_index (expected, i);
+
+      g_assert_true (g_hash_table_contains (ids, &annotation->id));
+    }
+}
+
+static GPtrArray *
+list_annotations (Fixture                     *fixture,
+                  const GlossAnnotationFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *annotations = gloss_project_list_annotations (fixture->project, filter, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (annotations);
+  return annotations;
+}
+
+/* Annotation list ----------------------------------------------------------- */
+
+static void
+test_list_rows_and_filters (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  GlossAnnotationList *list;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  gint64 russia, central_asia, uzbekistan, stance;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folded = NULL;
+  guint n_text = 0;
+
+  if (skip_without_display ())
+    return;
+
+  list = GLOSS_ANNOTATION_LIST (gloss_annotation_list_new ());
+  show (fixture, GTK_WIDGET (list));
+  g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, 0);
+  gloss_annotation_list_set_project (list, fixture->project);
+
+  all = list_annotations (fixture, NULL);
+  g_assert_cmpuint (all->len, >, 10);
+  g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, all->len);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, all->len);
+  /* Unsorted, the rows keep the engine's reading order. */
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpint (gloss_annotation_list_get_shown (list, i), ==,
+                     ((GlossAnnotation *) g_ptr_array_index (all, i))->id);
+  g_assert_cmpint (gloss_annotation_list_get_shown (list, all->len), ==, 0);
+
+  /* Dimension: not every annotation has a stance. */
+  stance = gloss_project_resolve_dimension (fixture->project, "Stance", &error);
+  g_assert_no_error (error);
+  gloss_annotation_list_set_dimension_filter (list, stance);
+  g_assert_cmpint (gloss_annotation_list_get_dimension_filter (list), ==, stance);
+  filter.dimension = stance;
+  expected = list_annotations (fixture, &filter);
+  g_assert_cmpuint (expected->len, >, 0);
+  g_assert_cmpuint (expected->len, <, all->len);
+  assert_shows (list, expected);
+  g_clear_pointer (&expected, g_ptr_array_unref);
+
+  /* A code of another dimension clears the dimension filter. */
+  russia = resolve_code (fixture, "Actors/Russia");
+  gloss_annotation_list_set_code_filter (list, russia);
+  g_assert_cmpint (gloss_annotation_list_get_code_filter (list), ==, russia);
+  g_assert_cmpint (gloss_annotation_list_get_dimension_filter (list), ==, 0);
+  filter = (GlossAnnotationFilter) GLOSS_ANNOTATION_FILTER_INIT;
+  filter.code = russia;
+  expected = list_annotations (fixture, &filter);
+  g_assert_cmpuint (expected->len, >, 0);
+  assert_shows (list, expected);
+  g_clear_pointer (&expected, g_ptr_array_unref);
+
+  /* A parent code takes in its sub-codes' annotations. */
+  central_asia = resolve_code (fixture, "Actors/Central Asian republics");
+  uzbekistan = resolve_code (fixture, "Actors/Central Asian republics/Uzbekistan");
+  gloss_annotation_list_set_code_filter (list, central_asia);
+  {
+    g_autoptr(GPtrArray) parent = NULL;
+    g_autoptr(GPtrArray) child = NULL;
+    g_autoptr(GHashTable) union_ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+    g_autoptr(GHashTable) ids = shown_ids (list);
+
+    filter.code = central_asia;
+    parent = list_annotations (fixture, &filter);
+    filter.code = uzbekistan;
+    child = list_annotations (fixture, &filter);
+    g_assert_cmpuint (child->len, >, 0);
+    for (guint i = 0; i < parent->len; i++)
+      g_hash_table_add (union_ids, &((GlossAnnotation *) g_ptr_array_index (parent, i))->id);
+    for (guint i = 0; i < child->len; i++)
+      g_hash_table_add (union_ids, &((GlossAnnotation *) g_ptr_array_index (child, i))->id);
+    g_assert_cmpuint (g_hash_table_size (ids), ==, g_hash_table_size (union_ids));
+  }
+
+  /* A code within the dimension keeps it. */
+  gloss_annotation_list_set_dimension_filter (list, stance);
+  gloss_annotation_list_set_code_filter (list, resolve_code (fixture, "Stance/cooperative"));
+  g_assert_cmpint (gloss_annotation_list_get_dimension_filter (list), ==, stance);
+  gloss_annotation_list_set_code_filter (list, 0);
+  gloss_annotation_list_set_dimension_filter (list, 0);
+
+  /* A code that does not exist is no filter at all. */
+  gloss_annotation_list_set_code_filter (list, 999999);
+  g_assert_cmpint (gloss_annotation_list_get_code_filter (list), ==, 0);
+  gloss_annotation_list_set_dimension_filter (list, 999999);
+  g_assert_cmpint (gloss_annotation_list_get_dimension_filter (list), ==, 0);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, all->len);
+
+  /* Annotator */
+  gloss_annotation_list_set_annotator_filter (list, "Example");
+  g_assert_cmpstr (gloss_annotation_list_get_annotator_filter (list), ==, "Example");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, all->len);
+  gloss_annotation_list_set_annotator_filter (list, "Nobody");
+  g_assert_null (gloss_annotation_list_get_annotator_filter (list));
+
+  /* Status: accept one, and the list follows the project's change. */
+  gloss_annotation_list_set_status_filter (list, GLOSS_REVIEW_ACCEPTED);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, 0);
+  g_assert_true (gloss_project_review_annotation (fixture->project,
+                                                  ((GlossAnnotation *) g_ptr_array_index (all, 3))->id,
+                                                  GLOSS_REVIEW_ACCEPTED, NULL, "Reviewer", &error));
+  g_assert_no_error (error);
+  gloss_test_wait_frames (GTK_WIDGET (list), 2);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, 1);
+  g_assert_cmpint (gloss_annotation_list_get_shown (list, 0), ==,
+                   ((GlossAnnotation *) g_ptr_array_index (all, 3))->id);
+  gloss_annotation_list_set_status_filter (list, GLOSS_REVIEW_UNREVIEWED);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, all->len - 1);
+  gloss_annotation_list_set_status_filter (list, -1);
+
+  /* Text, against a brute-force count over quotes and notes. */
+  folded = g_utf8_casefold ("RUSSIA", -1);
+  for (guint i = 0; i < all->len; i++)
+    {
+      GlossAnnotation *annotation = g_ptr_array_index (all, i);
+      g_autofree char *quote = g_utf8_casefold (annotation->quote, -1);
+      g_autofree char *note = g_utf8_casefold (annotation->note != NULL ? annotation->note : "", -1);
+
+      if (strstr (quote, folded) != NULL || strstr (note, folded) != NULL)
+        n_text++;
+    }
+  g_assert_cmpuint (n_text, >, 0);
+  gloss_annotation_list_set_text_filter (list, "RUSSIA");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, n_text);
+  gloss_annotation_list_set_text_filter (list, "no such words anywhere");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, 0);
+
+  gloss_annotation_list_clear_filters (list);
+  g_assert_cmpstr (gloss_annotation_list_get_text_filter (list), ==, "");
+  g_assert_cmpint (gloss_annotation_list_get_status_filter (list), ==, -1);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, all->len);
+}
+
+static void
+on_annotation_activated_cb (GlossAnnotationList *list,
+                            gint64               annotation,
+                            gint64              *activated)
+{
+  *activated = annotation;
+}
+
+static void
+test_list_select_activate_sort (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GlossAnnotationList *list;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GListModel) columns = NULL;
+  GtkColumnView *column_view;
+  GlossAnnotation *last;
+  gint64 activated = 0;
+  g_autoptr(GError) error = NULL;
+  gint64 added;
+  guint n;
+
+  if (skip_without_display ())
+    return;
+
+  list = GLOSS_ANNOTATION_LIST (gloss_annotation_list_new ());
+  show (fixture, GTK_WIDGET (list));
+  gloss_annotation_list_set_project (list, fixture->project);
+  all = list_annotations (fixture, NULL);
+  last = g_ptr_array_index (all, all->len - 1);
+
+  /* Selecting scrolls the row into view. */
+  g_assert_true (gloss_annotation_list_select (list, last->id));
+  g_assert_cmpint (gloss_annotation_list_get_selected (list), ==, last->id);
+  gloss_test_wait_frames (GTK_WIDGET (list), 3);
+  g_assert_false (gloss_annotation_list_select (list, 987654));
+  g_assert_cmpint (gloss_annotation_list_get_selected (list), ==, 0);
+
+  /* A row filtered out cannot be selected. */
+  gloss_annotation_list_set_text_filter (list, "no such words anywhere");
+  g_assert_false (gloss_annotation_list_select (list, last->id));
+  gloss_annotation_list_clear_filters (list);
+
+  column_view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW));
+  g_assert_nonnull (column_view);
+  g_signal_connect (list, "annotation-activated", G_CALLBACK (on_annotation_activated_cb), &activated);
+  g_signal_emit_by_name (column_view, "activate", 2);
+  g_assert_cmpint (activated, ==, ((GlossAnnotation *) g_ptr_array_index (all, 2))->id);
+
+  /* Sorting by quote orders rows by collation; descending reverses it. */
+  columns = g_object_ref (gtk_column_view_get_columns (column_view));
+  gtk_column_view_sort_by_column (column_view, g_list_model_get_item (columns, 0), GTK_SORT_ASCENDING);
+  g_object_unref (g_list_model_get_item (columns, 0));
+  n = gloss_annotation_list_get_n_shown (list);
+  g_assert_cmpuint (n, ==, all->len);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(GlossAnnotation) a = gloss_project_get_annotation (fixture->project,
+                                                                   gloss_annotation_list_get_shown (list, i - 1),
+                                                                   &error);
+      g_autoptr(GlossAnnotation) b = gloss_project_get_annotation (fixture->project,
+                                                                   gloss_annotation_list_get_shown (list, i),
+                                                                   &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (g_utf8_collate (a->quote, b->quote), <=, 0);
+    }
+
+  /* Sorted by creation time, descending: a new annotation comes first. */
+  gtk_column_view_sort_by_column (column_view, g_list_model_get_item (columns, 5), GTK_SORT_DESCENDING);
+  g_object_unref (g_list_model_get_item (columns, 5));
+  added = gloss_project_add_annotation (fixture->project, fixture->document, 10, 20,
+                                        (gint64[]) { resolve_code (fixture, "Actors/Russia") }, 1,
+                                        NULL, "Tester", &error);
+  g_assert_no_error (error);
+  gloss_test_wait_frames (GTK_WIDGET (list), 2);
+  g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, all->len + 1);
+  g_assert_cmpint (gloss_annotation_list_get_shown (list, 0), ==, added);
+
+  /* The new annotator shows in the filter at once. */
+  gloss_annotation_list_set_annotator_filter (list, "Tester");
+  g_assert_cmpstr (gloss_annotation_list_get_annotator_filter (list), ==, "Tester");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, 1);
+
+  /* Deleting it removes its row. */
+  g_assert_true (gloss_project_delete_annotation (fixture->project, added, &error));
+  g_assert_no_error (error);
+  gloss_test_wait_frames (GTK_WIDGET (list), 2);
+  g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, all->len);
+}
+
+/* Wall-clock and CPU milliseconds since @wall / @cpu: the machine may be
+ * shared, so both are printed. */
+typedef struct
+{
+  gint64 wall;
+  gint64 cpu;
+} Stopwatch;
+
+static gint64
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+static void
+stopwatch_start (Stopwatch *watch)
+{
+  watch->wall = g_get_monotonic_time ();
+  watch->cpu = cpu_now ();
+}
+
+static void
+stopwatch_report (Stopwatch  *watch,
+                  const char *what)
+{
+  g_test_message ("%s: %.0f ms (CPU %.0f ms)", what,
+                  (g_get_monotonic_time () - watch->wall) / 1000.0,
+                  (cpu_now () - watch->cpu) / 1000.0);
+}
+
+/* 100,000 annotations on a generated 1,000,000-character transcript. */
+static void
+test_list_large (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree GlossNewAnnotation *items = NULL;
+  g_autofree gint64 *item_codes = NULL;
+  GlossAnnotationList *list;
+  GtkWindow *window;
+  gint64 document, russia = 0;
+  guint n_russia = 0, n_marked = 0;
+  const guint n = 100000;
+  Stopwatch watch;
+
+  if (skip_without_display ())
+    return;
+
+  dir = g_dir_make_tmp ("gloss-workbench-large-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "Large.gloss", NULL);
+  project = gloss_project_create (path, "Generator", FALSE, &error);
+  g_assert_no_error (error);
+
+  while (text->len < 1000000)
+    g_string_append (text, "The delegation met in Moscow and Islamabad to talk about trade. ");
+  document = gloss_project_add_document (project, "Generated", text->str, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  codes = gloss_project_list_codes (project, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < codes->len; i++)
+    if (g_str_equal (((GlossCode *) g_ptr_array_index (codes, i))->path, "Actors/Russia"))
+      russia = ((GlossCode *) g_ptr_array_index (codes, i))->id;
+  g_assert_cmpint (russia, >, 0);
+
+  items = g_new0 (GlossNewAnnotation, n);
+  item_codes = g_new0 (gint64, n);
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 start = ((gint64) i * 9) % (text->len - 40);
+
+      item_codes[i] = ((GlossCode *) g_ptr_array_index (codes, i % codes->len))->id;
+      if (item_codes[i] == russia)
+        n_russia++;
+      items[i].document = document;
+      items[i].start = start;
+      items[i].end = start + 12 + i % 20;
+      items[i].codes = &item_codes[i];
+      items[i].n_codes = 1;
+      items[i].note = i % 1000 == 0 ? "marked for review" : NULL;
+      if (items[i].note != NULL)
+        n_marked++;
+    }
+  g_assert_true (gloss_project_add_annotations (project, items, n, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (window, 1000, 700);
+  list = GLOSS_ANNOTATION_LIST (gloss_annotation_list_new ());
+  gtk_window_set_child (window, GTK_WIDGET (list));
+  gtk_window_present (window);
+
+  stopwatch_start (&watch);
+  {
+    g_autoptr(GPtrArray) rows = gloss_project_list_annotations (project, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (rows->len, ==, n);
+  }
+  stopwatch_report (&watch, "the engine's query alone");
+
+  stopwatch_start (&watch);
+  gloss_annotation_list_set_project (list, project);
+  stopwatch_report (&watch, "build, 100,000 rows");
+  g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, n);
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, n);
+
+  stopwatch_start (&watch);
+  gloss_test_wait_frames (GTK_WIDGET (list), 2);
+  stopwatch_report (&watch, "first frames");
+
+  stopwatch_start (&watch);
+  gloss_annotation_list_set_code_filter (list, russia);
+  stopwatch_report (&watch, "code filter");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, n_russia);
+
+  stopwatch_start (&watch);
+  gloss_annotation_list_set_text_filter (list, "Marked For");
+  stopwatch_report (&watch, "text filter, first (folds every row)");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), <=, n_marked);
+
+  gloss_annotation_list_set_code_filter (list, 0);
+  stopwatch_start (&watch);
+  gloss_annotation_list_set_text_filter (list, "marked for r");
+  stopwatch_report (&watch, "text filter, narrowing");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, n_marked);
+
+  stopwatch_start (&watch);
+  gloss_annotation_list_set_text_filter (list, NULL);
+  stopwatch_report (&watch, "text filter cleared");
+  g_assert_cmpuint (gloss_annotation_list_get_n_shown (list), ==, n);
+
+  /* One more annotation: rows are reused, the rest is one small change. */
+  {
+    gint64 added;
+
+    stopwatch_start (&watch);
+    added = gloss_project_add_annotation (project, document, 5, 15, &russia, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (gloss_annotation_list_reload (list, &error));
+    g_assert_no_error (error);
+    stopwatch_report (&watch, "add one and reload");
+    g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, n + 1);
+    g_assert_true (gloss_annotation_list_select (list, added));
+  }
+
+  stopwatch_start (&watch);
+  gtk_window_destroy (window);
+  stopwatch_report (&watch, "destroy");
+  g_clear_object (&project);
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("gloss-test-workbench-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  int status;
+
+  /* The user's directories point into a fresh temporary one. */
+  g_assert_nonnull (home);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gloss/workbench/annotation-list/rows-and-filters", test_list_rows_and_filters);
+  ADD ("/gloss/workbench/annotation-list/select-activate-sort", test_list_select_activate_sort);
+#undef ADD
+  g_test_add_func ("/gloss/workbench/annotation-list/large", test_list_large);
+
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
