@@ -1843,3 +1843,65 @@ gloss_text_view_add_popover (GlossTextView *self,
   gtk_widget_set_parent (popover, GTK_WIDGET (self));
   g_ptr_array_add (self->popovers, popover);
 }
+
+/* Find matches ------------------------------------------------------------ */
+
+/* Matches are painted with two text tags over the text's own background,
+ * so they show above the annotation tints. */
+static GtkTextTag *
+ensure_match_tag (GlossTextView *self,
+                  const char    *name,
+                  gboolean       current)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), name);
+  GdkRGBA color;
+
+  if (tag == NULL)
+    tag = gtk_text_buffer_create_tag (buffer, name, NULL);
+
+  if (is_dark ())
+    gdk_rgba_parse (&color, current ? "rgba(255,163,72,0.60)" : "rgba(246,211,45,0.35)");
+  else
+    gdk_rgba_parse (&color, current ? "rgba(255,120,0,0.50)" : "rgba(246,211,45,0.55)");
+  g_object_set (tag, "background-rgba", &color, NULL);
+  return tag;
+}
+
+/**
+ * gloss_text_view_set_matches:
+ * @ranges: (nullable) (element-type GlossTextRange): what a search found,
+ *   in code points; %NULL or empty to clear
+ * @current: the index in @ranges of the match in hand, or -1
+ *
+ * Paints search matches, the current one more strongly.
+ */
+void
+gloss_text_view_set_matches (GlossTextView *self,
+                             GArray        *ranges,
+                             int            current)
+{
+  GtkTextBuffer *buffer;
+  GtkTextTag *match_tag;
+  GtkTextTag *current_tag;
+  GtkTextIter start, end;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  match_tag = ensure_match_tag (self, "gloss-find-match", FALSE);
+  current_tag = ensure_match_tag (self, "gloss-find-current", TRUE);
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, match_tag, &start, &end);
+  gtk_text_buffer_remove_tag (buffer, current_tag, &start, &end);
+
+  for (guint i = 0; ranges != NULL && i < ranges->len; i++)
+    {
+      const GlossTextRange *range = &g_array_index (ranges, GlossTextRange, i);
+
+      get_iter (self, range->start, &start);
+      get_iter (self, range->end, &end);
+      gtk_text_buffer_apply_tag (buffer, (int) i == current ? current_tag : match_tag, &start, &end);
+    }
+}

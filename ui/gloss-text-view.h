@@ -72,4 +72,19 @@ void       gloss_text_view_scroll_to_range         (GlossTextView  *self,
                                                     gint64          start,
                                                     gint64          end);
 
+/**
+ * GlossTextRange:
+ * @start: first code point
+ * @end: code point after the last one
+ */
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+} GlossTextRange;
+
+void       gloss_text_view_set_matches             (GlossTextView  *self,
+                                                    GArray         *ranges,
+                                                    int             current);
+
 G_END_DECLS
