@@ -721,6 +721,31 @@ test_import_any (Fixture       *fixture,
 
   g_assert_false (gloss_import_any (copy, missing, NULL, NULL, &error));
   g_assert_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO);
+  g_clear_error (&error);
+
+  /* REFI-QDA, told by content too: a zip, and XML in the codebook namespace,
+   * under names that say otherwise */
+  {
+    g_autoptr(GlossProject) refi = new_empty_project (fixture, "refi.gloss");
+    g_autoptr(GlossImportReport) qdc_report = gloss_import_report_new ();
+    g_autoptr(GlossImportReport) qdpx_report = gloss_import_report_new ();
+    g_autofree char *qdc = g_build_filename (fixture->dir, "codebook.xml", NULL);
+    g_autofree char *qdpx = g_build_filename (fixture->dir, "project.xml", NULL);
+
+    g_assert_true (gloss_refi_export_qdc (fixture->project, qdc, &error));
+    g_assert_no_error (error);
+    g_assert_true (gloss_import_any (refi, qdc, qdc_report, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (qdc_report->codes_added, >=, 5);
+    g_assert_cmpuint (qdc_report->annotations_added, ==, 0);
+
+    g_assert_true (gloss_refi_export_qdpx (fixture->project, qdpx, NULL, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (gloss_import_any (refi, qdpx, qdpx_report, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (qdpx_report->documents_added, ==, 2);
+    g_assert_cmpuint (qdpx_report->annotations_added, >=, 4);
+  }
 }
 
 static void
