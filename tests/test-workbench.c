@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "gloss-annotation-list.h"
+#include "gloss-find-bar.h"
 #include "gloss-project.h"
 #include "gloss-ui-test.h"
 
@@ -411,6 +412,299 @@ test_list_select_activate_sort (Fixture       *fixture,
   g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, all->len);
 }
 
+/* Find bar ------------------------------------------------------------------ */
+
+typedef struct
+{
+  GlossFindBar  *bar;
+  GlossTextView *view;
+} FindSetup;
+
+static FindSetup
+make_find_bar (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) segments = gloss_project_list_segments (fixture->project, fixture->document, &error);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  FindSetup setup;
+
+  g_assert_no_error (error);
+  setup.bar = GLOSS_FIND_BAR (gloss_find_bar_new ());
+  setup.view = GLOSS_TEXT_VIEW (gloss_text_view_new ());
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (setup.view));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (setup.bar));
+  gtk_box_append (GTK_BOX (box), scroller);
+  gloss_text_view_set_document (setup.view, fixture->text, segments);
+  show (fixture, box);
+
+  gloss_find_bar_set_project (setup.bar, fixture->project);
+  gloss_find_bar_set_text_view (setup.bar, setup.view);
+  gloss_find_bar_set_document (setup.bar, fixture->document);
+  return setup;
+}
+
+/* Every occurrence of @needle in @text, in code points, compared one code
+ * point at a time: the reference the bar's GRegex search is checked on. */
+static GArray *
+brute_force_find (const char *text,
+                  const char *needle,
+                  gboolean    case_sensitive,
+                  gboolean    whole_word)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (GlossTextRange));
+  glong n_text = 0;
+  glong n_needle = 0;
+  g_autofree gunichar *haystack = g_utf8_to_ucs4_fast (text, -1, &n_text);
+  g_autofree gunichar *pattern = g_utf8_to_ucs4_fast (needle, -1, &n_needle);
+
+  for (glong i = 0; i + n_needle <= n_text; i++)
+    {
+      gboolean same = TRUE;
+
+      for (glong j = 0; j < n_needle && same; j++)
+        same = case_sensitive ? haystack[i + j] == pattern[j]
+                              : g_unichar_tolower (haystack[i + j]) == g_unichar_tolower (pattern[j]);
+      if (same && whole_word)
+        same = (i == 0 || !(g_unichar_isalnum (haystack[i - 1]) || haystack[i - 1] == '_')) &&
+               (i + n_needle == n_text ||
+                !(g_unichar_isalnum (haystack[i + n_needle]) || haystack[i + n_needle] == '_'));
+      if (same)
+        {
+          GlossTextRange range = { i, i + n_needle };
+
+          g_array_append_val (found, range);
+          i += n_needle - 1;
+        }
+    }
+  return found;
+}
+
+static void
+assert_same_ranges (GArray *actual,
+                    GArray *expected)
+{
+  g_assert_cmpuint (actual->len, ==, expected->len);
+  for (guint i = 0; i < actual->len; i++)
+    {
+      g_assert_cmpint (g_array_index (actual, GlossTextRange, i).start, ==,
+                       g_array_index (expected, GlossTextRange, i).start);
+      g_assert_cmpint (g_array_index (actual, GlossTextRange, i).end, ==,
+                       g_array_index (expected, GlossTextRange, i).end);
+    }
+}
+
+static gboolean
+has_tag_at (GlossTextView *view,
+            const char    *tag_name,
+            gint64         offset)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextTag *tag = gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), tag_name);
+  GtkTextIter iter;
+
+  if (tag == NULL)
+    return FALSE;
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
+  return gtk_text_iter_has_tag (&iter, tag);
+}
+
+static void
+test_find_in_document (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  FindSetup setup;
+  g_autoptr(GArray) expected = NULL;
+  GArray *matches;
+  gint64 start, end;
+  gboolean shifted = FALSE;
+
+  if (skip_without_display ())
+    return;
+
+  setup = make_find_bar (fixture);
+  gloss_find_bar_set_search_mode (setup.bar, TRUE);
+  g_assert_true (gloss_find_bar_get_search_mode (setup.bar));
+
+  /* Case-sensitive "Russia": every match where brute force finds it. */
+  gloss_find_bar_set_case_sensitive (setup.bar, TRUE);
+  gloss_find_bar_set_query (setup.bar, "Russia");
+  g_assert_cmpstr (gloss_find_bar_get_query (setup.bar), ==, "Russia");
+  g_assert_null (gloss_find_bar_get_error (setup.bar));
+  matches = gloss_find_bar_get_matches (setup.bar);
+  expected = brute_force_find (fixture->text, "Russia", TRUE, FALSE);
+  g_assert_cmpuint (expected->len, >, 10);
+  assert_same_ranges (matches, expected);
+  for (guint i = 0; i < matches->len; i++)
+    {
+      const GlossTextRange *range = &g_array_index (matches, GlossTextRange, i);
+      const char *at = g_utf8_offset_to_pointer (fixture->text, range->start);
+
+      g_assert_cmpint (range->end - range->start, ==, 6);
+      g_assert_true (strncmp (at, "Russia", 6) == 0);
+      /* Past the first non-ASCII character, bytes and code points differ. */
+      if (at - fixture->text != range->start)
+        shifted = TRUE;
+    }
+  g_assert_true (shifted);
+  g_clear_pointer (&expected, g_array_unref);
+
+  /* The first match is selected in the text and painted as current. */
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, 0);
+  g_assert_true (gloss_text_view_get_selection_range (setup.view, &start, &end));
+  g_assert_cmpint (start, ==, g_array_index (matches, GlossTextRange, 0).start);
+  g_assert_cmpint (end, ==, g_array_index (matches, GlossTextRange, 0).end);
+  g_assert_true (has_tag_at (setup.view, "gloss-find-current", start));
+  g_assert_true (has_tag_at (setup.view, "gloss-find-match", g_array_index (matches, GlossTextRange, 1).start));
+
+  /* Next, previous, and round the ends. */
+  g_assert_true (gloss_find_bar_next (setup.bar));
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, 1);
+  g_assert_true (gloss_text_view_get_selection_range (setup.view, &start, &end));
+  g_assert_cmpint (start, ==, g_array_index (matches, GlossTextRange, 1).start);
+  g_assert_true (has_tag_at (setup.view, "gloss-find-current", start));
+  g_assert_false (has_tag_at (setup.view, "gloss-find-current", g_array_index (matches, GlossTextRange, 0).start));
+  gtk_widget_activate_action (GTK_WIDGET (setup.bar), "find.previous", NULL);
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, 0);
+  g_assert_true (gloss_find_bar_previous (setup.bar));
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, (int) matches->len - 1);
+  gtk_widget_activate_action (GTK_WIDGET (setup.bar), "find.next", NULL);
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, 0);
+  gloss_test_wait_frames (GTK_WIDGET (setup.bar), 2);
+
+  /* Case-insensitive finds "russia" in "Russian" too, as brute force does. */
+  gloss_find_bar_set_case_sensitive (setup.bar, FALSE);
+  expected = brute_force_find (fixture->text, "rUSSIA", FALSE, FALSE);
+  gloss_find_bar_set_query (setup.bar, "rUSSIA");
+  assert_same_ranges (gloss_find_bar_get_matches (setup.bar), expected);
+  g_clear_pointer (&expected, g_array_unref);
+
+  /* A regular expression: whole words only. */
+  gloss_find_bar_set_regex (setup.bar, TRUE);
+  gloss_find_bar_set_case_sensitive (setup.bar, TRUE);
+  gloss_find_bar_set_query (setup.bar, "\\bRussia\\b");
+  expected = brute_force_find (fixture->text, "Russia", TRUE, TRUE);
+  g_assert_cmpuint (expected->len, >, 0);
+  assert_same_ranges (gloss_find_bar_get_matches (setup.bar), expected);
+  g_clear_pointer (&expected, g_array_unref);
+
+  /* Punctuation is literal when the query is not a regular expression. */
+  gloss_find_bar_set_regex (setup.bar, FALSE);
+  gloss_find_bar_set_query (setup.bar, "Ph.D.");
+  expected = brute_force_find (fixture->text, "Ph.D.", TRUE, FALSE);
+  g_assert_cmpuint (expected->len, ==, 1);
+  assert_same_ranges (gloss_find_bar_get_matches (setup.bar), expected);
+  g_clear_pointer (&expected, g_array_unref);
+
+  /* An invalid expression is reported, and finds nothing. */
+  gloss_find_bar_set_regex (setup.bar, TRUE);
+  gloss_find_bar_set_query (setup.bar, "Russia(");
+  g_assert_nonnull (gloss_find_bar_get_error (setup.bar));
+  g_assert_cmpuint (gloss_find_bar_get_matches (setup.bar)->len, ==, 0);
+  g_assert_false (gloss_find_bar_next (setup.bar));
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, -1);
+
+  /* An expression that matches only empty strings finds nothing. */
+  gloss_find_bar_set_query (setup.bar, "x*");
+  g_assert_null (gloss_find_bar_get_error (setup.bar));
+  expected = brute_force_find (fixture->text, "x", TRUE, FALSE);
+  g_assert_cmpuint (gloss_find_bar_get_matches (setup.bar)->len, <=, expected->len);
+  g_clear_pointer (&expected, g_array_unref);
+
+  /* Closing the bar removes the paint. */
+  gloss_find_bar_set_regex (setup.bar, FALSE);
+  gloss_find_bar_set_query (setup.bar, "Russia");
+  start = g_array_index (gloss_find_bar_get_matches (setup.bar), GlossTextRange, 0).start;
+  g_assert_true (has_tag_at (setup.view, "gloss-find-current", start));
+  gloss_find_bar_set_search_mode (setup.bar, FALSE);
+  g_assert_false (has_tag_at (setup.view, "gloss-find-current", start));
+  g_assert_false (has_tag_at (setup.view, "gloss-find-match", g_array_index (gloss_find_bar_get_matches (setup.bar),
+                                                                            GlossTextRange, 1).start));
+}
+
+static void
+on_match_activated_cb (GlossFindBar *bar,
+                       gint64        document,
+                       gint64        start,
+                       gint64        end,
+                       gint64       *out)
+{
+  out[0] = document;
+  out[1] = start;
+  out[2] = end;
+}
+
+static void
+test_find_in_all_documents (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char second_text[] = "Über Moskau: “Russia” — and again, Russia.\nNothing here.\n";
+  FindSetup setup;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) in_first = NULL;
+  g_autoptr(GArray) in_second = NULL;
+  GtkListView *results_view;
+  gint64 second, document, start, end;
+  gint64 activated[3] = { 0, 0, 0 };
+  guint n;
+
+  if (skip_without_display ())
+    return;
+
+  second = gloss_project_add_document (fixture->project, "Second interview", second_text, NULL, NULL, &error);
+  g_assert_no_error (error);
+  setup = make_find_bar (fixture);
+  gloss_find_bar_set_search_mode (setup.bar, TRUE);
+  gloss_find_bar_set_case_sensitive (setup.bar, TRUE);
+  gloss_find_bar_set_query (setup.bar, "Russia");
+  g_assert_cmpuint (gloss_find_bar_get_n_results (setup.bar), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (setup.bar), "find.all-documents", NULL);
+  g_assert_true (gloss_find_bar_get_all_documents (setup.bar));
+  in_first = brute_force_find (fixture->text, "Russia", TRUE, FALSE);
+  in_second = brute_force_find (second_text, "Russia", TRUE, FALSE);
+  g_assert_cmpuint (in_second->len, ==, 2);
+  n = gloss_find_bar_get_n_results (setup.bar);
+  g_assert_cmpuint (n, ==, in_first->len + in_second->len);
+
+  /* The second document's matches, in code points past “ and Ü. */
+  for (guint i = 0, k = 0; i < n; i++)
+    {
+      g_assert_true (gloss_find_bar_get_result (setup.bar, i, &document, &start, &end));
+      if (document != second)
+        continue;
+      g_assert_cmpint (start, ==, g_array_index (in_second, GlossTextRange, k).start);
+      g_assert_cmpint (end, ==, g_array_index (in_second, GlossTextRange, k).end);
+      k++;
+    }
+  g_assert_cmpint (g_array_index (in_second, GlossTextRange, 0).start, ==, 14);
+  g_assert_false (gloss_find_bar_get_result (setup.bar, n, NULL, NULL, NULL));
+
+  /* Activating a row names the document and range. */
+  gloss_test_wait_frames (GTK_WIDGET (setup.bar), 2);
+  results_view = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (setup.bar), GTK_TYPE_LIST_VIEW));
+  g_assert_nonnull (results_view);
+  g_signal_connect (setup.bar, "match-activated", G_CALLBACK (on_match_activated_cb), activated);
+  g_signal_emit_by_name (results_view, "activate", n - 1);
+  g_assert_true (gloss_find_bar_get_result (setup.bar, n - 1, &document, &start, &end));
+  g_assert_cmpint (activated[0], ==, second);
+  g_assert_cmpint (activated[1], ==, start);
+  g_assert_cmpint (activated[2], ==, end);
+
+  /* Shown in the text view, that document is searched from the match on. */
+  gloss_text_view_set_document (setup.view, second_text, NULL);
+  gloss_text_view_select_range (setup.view, start, end);
+  gloss_find_bar_set_document (setup.bar, second);
+  g_assert_cmpuint (gloss_find_bar_get_matches (setup.bar)->len, ==, 2);
+  g_assert_cmpint (gloss_find_bar_get_current (setup.bar), ==, 1);
+
+  /* Nothing found anywhere. */
+  gloss_find_bar_set_query (setup.bar, "Atlantis");
+  g_assert_cmpuint (gloss_find_bar_get_n_results (setup.bar), ==, 0);
+  gloss_find_bar_set_all_documents (setup.bar, FALSE);
+}
+
 /* Wall-clock and CPU milliseconds since @wall / @cpu: the machine may be
  * shared, so both are printed. */
 typedef struct
@@ -599,6 +893,8 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gloss/workbench/annotation-list/rows-and-filters", test_list_rows_and_filters);
   ADD ("/gloss/workbench/annotation-list/select-activate-sort", test_list_select_activate_sort);
+  ADD ("/gloss/workbench/find/in-document", test_find_in_document);
+  ADD ("/gloss/workbench/find/in-all-documents", test_find_in_all_documents);
 #undef ADD
   g_test_add_func ("/gloss/workbench/annotation-list/large", test_list_large);
 
