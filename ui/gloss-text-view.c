@@ -533,13 +533,13 @@ snapshot_stripes (GlossTextGutter *gutter,
   g_autoptr(GArray) stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
   int lane_end[MAX_LANES];
   int next_label_y = G_MININT;
+  int line_height = 0;
   GdkRectangle visible;
   gint64 vis_start, vis_end;
   GdkRGBA fg;
   GPtrArray *found;
 
   get_fg_color (widget, &fg);
-  fg.alpha *= 0.75;
   get_visible_range (self, &vis_start, &vis_end, &visible);
   found = query_spans (self, vis_start, vis_end);
   if (found->len == 0)
@@ -595,46 +595,73 @@ snapshot_stripes (GlossTextGutter *gutter,
       gtk_snapshot_pop (snapshot);
     }
 
-  /* One label line per text line where codes start: a dot in each code's
-   * colour and its name, so the margin reads like a legend of the line. */
+  /* Where codes start, their names stacked beside the stripes, each after
+   * a dot of its colour, as far down as the next group allows; what does
+   * not fit is counted. */
+  pango_layout_set_text (layout, "Xy", -1);
+  pango_layout_get_pixel_size (layout, NULL, &line_height);
+
   for (guint i = 0; i < stripes->len;)
     {
       const Stripe *head = &g_array_index (stripes, Stripe, i);
-      g_autoptr(GString) markup = g_string_new (NULL);
-      g_autoptr(GPtrArray) seen = g_ptr_array_new ();
-      int label_height;
-      guint j;
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
+      int bottom = head->y1;
+      int limit, y;
+      guint j, shown;
 
       for (j = i; j < stripes->len && g_array_index (stripes, Stripe, j).y0 == head->y0; j++)
         {
-          const SpanInfo *info = g_array_index (stripes, Stripe, j).info;
-          g_autofree char *name = NULL;
+          const Stripe *stripe = &g_array_index (stripes, Stripe, j);
+          const SpanInfo *info = stripe->info;
 
+          bottom = MAX (bottom, stripe->y1);
           if (info->span.label == NULL || info->span.start < vis_start
-              || g_ptr_array_find (seen, info->span.label, NULL))
+              || g_ptr_array_find (names, info->span.label, NULL))
             continue;
-          g_ptr_array_add (seen, (gpointer) info->span.label);
-
-          name = g_markup_escape_text (info->span.label, -1);
-          g_string_append_printf (markup, "%s<span foreground=\"#%02x%02x%02x\">●</span>\u2009<span fgalpha=\"72%%\">%s</span>",
-                                  markup->len > 0 ? "  " : "",
-                                  (int) (info->span.color.red * 255 + 0.5),
-                                  (int) (info->span.color.green * 255 + 0.5),
-                                  (int) (info->span.color.blue * 255 + 0.5),
-                                  name);
+          g_ptr_array_add (names, (gpointer) info->span.label);
+          g_array_append_val (colors, info->span.color);
         }
 
-      if (markup->len > 0 && head->y0 >= next_label_y)
-        {
-          pango_layout_set_markup (layout, markup->str, -1);
-          pango_layout_get_pixel_size (layout, NULL, &label_height);
-          next_label_y = head->y0 + label_height;
+      /* Down to the next group's labels, or a little past the stripes. */
+      limit = MAX (bottom, head->y0 + line_height) + line_height;
+      if (j < stripes->len)
+        limit = MIN (limit, g_array_index (stripes, Stripe, j).y0);
+      y = MAX (head->y0, next_label_y);
 
+      for (shown = 0; shown < names->len && y + line_height <= MAX (limit, y + (shown == 0 ? line_height : 0)); shown++)
+        {
+          const GdkRGBA *color = &g_array_index (colors, GdkRGBA, shown);
+          g_autofree char *name = NULL;
+          g_autofree char *markup = NULL;
+          gboolean last_line = shown + 1 < names->len && y + 2 * line_height > limit;
+
+          if (last_line)
+            {
+              /* Translators: codes not listed in the margin for lack of room */
+              g_autofree char *more = g_strdup_printf (_("+%u more"), names->len - shown);
+
+              markup = g_strdup_printf ("<span fgalpha=\"60%%\">%s</span>", more);
+            }
+          else
+            {
+              name = g_markup_escape_text (g_ptr_array_index (names, shown), -1);
+              markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span>\u2009"
+                                        "<span fgalpha=\"75%%\">%s</span>",
+                                        (int) (color->red * 255 + 0.5), (int) (color->green * 255 + 0.5),
+                                        (int) (color->blue * 255 + 0.5), name);
+            }
+
+          pango_layout_set_markup (layout, markup, -1);
           gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, head->y0));
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, y));
           gtk_snapshot_append_layout (snapshot, layout, &fg);
           gtk_snapshot_restore (snapshot);
+          y += line_height;
+          if (last_line)
+            break;
         }
+      next_label_y = MAX (next_label_y, y);
 
       i = j;
     }

@@ -851,7 +851,12 @@ _gloss_window_update_actions (GlossWindow *self)
   ENABLE ("retry", self->pending.length > 0);
 #undef ENABLE
 
+  /* The button stands out only when there is something to tag. */
   gtk_widget_set_visible (self->tag_button, writable && have_document);
+  if (have_selection)
+    gtk_widget_add_css_class (self->tag_button, "suggested-action");
+  else
+    gtk_widget_remove_css_class (self->tag_button, "suggested-action");
 
   if (self->pending.length > 0)
     undo_tip = g_strdup_printf (_("Discard the unsaved change “%s” (Ctrl+Z)"),
