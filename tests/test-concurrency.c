@@ -5,9 +5,12 @@
  * The test binary is its own second process: run with
  *   --writer FILE NAME N UUID
  * it adds N annotations as NAME and edits the note of annotation UUID N
- * times, retrying whenever the file is busy. */
+ * times, retrying whenever the file is busy.  It prints "ready" once it
+ * has opened the file and waits for a line on stdin before writing, so
+ * the two writers' writes overlap. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +90,16 @@ run_writer (const char *path,
           back_off (rand);
         }
     }
+
+  /* Both writers start writing together: say so, wait for the word. */
+  g_print ("ready\n");
+  fflush (stdout);
+  {
+    char line[16];
+
+    if (fgets (line, sizeof line, stdin) == NULL)
+      return 1;
+  }
 
   for (int i = 0; i < n; i++)
     {
@@ -171,9 +184,20 @@ make_project (const char *path,
   return g_steal_pointer (&project);
 }
 
+static void
+set_str (char       **slot,
+                  const char  *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+/* How many annotations @annotator made, and when the first and last were. */
 static guint
-count_by (GlossProject *project,
-          const char   *annotator)
+count_by (GlossProject  *project,
+          const char    *annotator,
+          char         **first,
+          char         **last)
 {
   GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
   g_autoptr(GPtrArray) list = NULL;
@@ -182,6 +206,16 @@ count_by (GlossProject *project,
   filter.annotator = annotator;
   list = gloss_project_list_annotations (project, &filter, &error);
   g_assert_no_error (error);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const char *created = ((GlossAnnotation *) list->pdata[i])->created;
+
+      if (*first == NULL || strcmp (created, *first) < 0)
+        set_str (first, created);
+      if (*last == NULL || strcmp (created, *last) > 0)
+        set_str (last, created);
+    }
+
   return list->len;
 }
 
@@ -215,6 +249,33 @@ count_changes (GlossProject *project)
   return n;
 }
 
+/* Reads the writer's "ready" line: it has opened the file. */
+static void
+wait_ready (GSubprocess *writer)
+{
+  g_autoptr(GDataInputStream) out =
+    g_data_input_stream_new (g_subprocess_get_stdout_pipe (writer));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
+  g_buffered_input_stream_set_buffer_size (G_BUFFERED_INPUT_STREAM (out), 1);
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "ready");
+}
+
+static void
+go (GSubprocess *writer)
+{
+  GOutputStream *in = g_subprocess_get_stdin_pipe (writer);
+  g_autoptr(GError) error = NULL;
+
+  /* communicate() closes the pipe afterwards */
+  g_output_stream_write_all (in, "go\n", 3, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
 /* ------------------------------------------------------------------------
  * Tests
  * ------------------------------------------------------------------------ */
@@ -236,6 +297,10 @@ test_two_writers (void)
   g_autofree char *out2 = NULL;
   g_autofree char *err1 = NULL;
   g_autofree char *err2 = NULL;
+  g_autofree char *first1 = NULL;
+  g_autofree char *last1 = NULL;
+  g_autofree char *first2 = NULL;
+  g_autofree char *last2 = NULL;
   gint64 doc, russia, shared_id, changes_before;
 
   g_assert_nonnull (self);
@@ -249,13 +314,20 @@ test_two_writers (void)
   g_assert_cmpint (shared->revision, ==, 1);
   changes_before = count_changes (project);
 
-  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+  first = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                             self, "--writer", path, "writer-one", n, shared->uuid, NULL);
   g_assert_no_error (error);
-  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+  wait_ready (first);
+  second = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                             G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
                              self, "--writer", path, "writer-two", n, shared->uuid, NULL);
   g_assert_no_error (error);
+  wait_ready (second);
 
+  /* the word to both, then wait for both */
+  go (first);
+  go (second);
   g_subprocess_communicate_utf8 (first, NULL, NULL, &out1, &err1, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (second, NULL, NULL, &out2, &err2, &error);
@@ -270,8 +342,12 @@ test_two_writers (void)
   g_assert_true (gloss_project_poll_external_changes (project));
 
   /* every write is there */
-  g_assert_cmpuint (count_by (project, "writer-one"), ==, N_WRITES);
-  g_assert_cmpuint (count_by (project, "writer-two"), ==, N_WRITES);
+  g_assert_cmpuint (count_by (project, "writer-one", &first1, &last1), ==, N_WRITES);
+  g_assert_cmpuint (count_by (project, "writer-two", &first2, &last2), ==, N_WRITES);
+  /* the two writers' writes overlapped in time */
+  g_test_message ("writer-one %s … %s, writer-two %s … %s", first1, last1, first2, last2);
+  g_assert_cmpstr (last1, >, first2);
+  g_assert_cmpstr (last2, >, first1);
   g_assert_cmpint (count_all (project), ==, 2 * N_WRITES + 1);
   g_assert_cmpint (count_changes (project), ==, changes_before + 4 * N_WRITES);
   g_clear_pointer (&shared, gloss_annotation_free);
