@@ -42,6 +42,13 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+remove_tree_and_free (char *path)
+{
+  remove_tree (path);
+  g_free (path);
+}
+
 static char *
 make_tmp_dir (void)
 {
@@ -49,7 +56,7 @@ make_tmp_dir (void)
   char *dir = g_dir_make_tmp ("gloss-xml-XXXXXX", &error);
 
   g_assert_no_error (error);
-  g_test_queue_destroy ((GDestroyNotify) remove_tree, g_strdup (dir));
+  g_test_queue_destroy ((GDestroyNotify) remove_tree_and_free, g_strdup (dir));
   return dir;
 }
 
@@ -839,7 +846,8 @@ test_hostile (Fixture       *fixture,
                                                    hostile->file, NULL);
   g_autofree char *path = g_build_filename (fixture->dir, hostile->file, NULL);
   g_autofree char *secret_path = g_build_filename (fixture->dir, "secret.txt", NULL);
-  g_autofree char *marker = g_strconcat ("SECRET-", g_uuid_string_random (), NULL);
+  g_autofree char *nonce = g_uuid_string_random ();
+  g_autofree char *marker = g_strconcat ("SECRET-", nonce, NULL);
   g_autofree char *secret = g_strdup_printf ("<!ENTITY leak \"%s\">%s\n", marker, marker);
   g_autofree char *contents = read_file (source, NULL);
   g_autofree char *before = NULL;
