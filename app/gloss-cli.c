@@ -178,9 +178,9 @@ cmd_import_text (int argc, char **argv)
         {
           g_autoptr(GlossDocument) doc = gloss_project_get_document (project, id, NULL);
 
-          g_printerr (_("gloss-cli: %s has the same text as document %" G_GINT64_FORMAT
-                        " (“%s”), so nothing was imported.\n"),
-                      argv[i], id, doc != NULL ? doc->title : "");
+          g_printerr (_("gloss-cli: %s has the same text as document %lld (“%s”), so "
+                        "nothing was imported.\n"),
+                      argv[i], (long long) id, doc != NULL ? doc->title : "");
         }
       g_print ("%" G_GINT64_FORMAT "\n", id);
     }

@@ -823,8 +823,9 @@ read_header (const char  *path,
   if (n < 100)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
-                   _("“%s” is cut short (%" G_GOFFSET_FORMAT " bytes): it may have been "
-                     "copied incompletely. Copy it again. Nothing was changed."), path, size);
+                   _("“%s” is cut short (%lld bytes): it may have been "
+                     "copied incompletely. Copy it again. Nothing was changed."), path,
+                   (long long) size);
       return FALSE;
     }
 
@@ -858,10 +859,10 @@ read_header (const char  *path,
         (goffset) n_pages * page_size > size && !journal_pending)
       {
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
-                     _("“%s” is cut short: it should hold %" G_GOFFSET_FORMAT " bytes but "
-                       "holds %" G_GOFFSET_FORMAT ". It may have been copied incompletely. "
+                     _("“%s” is cut short: it should hold %lld bytes but "
+                       "holds %lld. It may have been copied incompletely. "
                        "Copy it again. Nothing was changed."),
-                     path, (goffset) n_pages * page_size, size);
+                     path, (long long) n_pages * page_size, (long long) size);
         return FALSE;
       }
   }
@@ -1716,7 +1717,7 @@ no_such (GError     **error,
          gint64       id)
 {
   g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH,
-               _("There is no %s %" G_GINT64_FORMAT " in this project."), what, id);
+               _("There is no %s %lld in this project."), what, (long long) id);
   return FALSE;
 }
 
@@ -1820,9 +1821,10 @@ cut_quote (GlossProject  *self,
   if (start < 0 || end <= start || end > cache->length)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                   _("The span [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ") does not fit the "
-                     "document, which is %" G_GINT64_FORMAT " characters long: a span needs "
-                     "0 ≤ start < end ≤ length."), start, end, cache->length);
+                   _("The span [%lld, %lld) does not fit the "
+                     "document, which is %lld characters long: a span needs "
+                     "0 ≤ start < end ≤ length."),
+                   (long long) start, (long long) end, (long long) cache->length);
       return NULL;
     }
 
@@ -1946,24 +1948,25 @@ validate_text (const char  *text,
   if (len > GLOSS_MAX_TEXT_BYTES)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                   _("The text is %" G_GSIZE_FORMAT " MiB; a document holds at most %d MiB. "
-                     "Split it into several documents."), len >> 20, GLOSS_MAX_TEXT_BYTES >> 20);
+                   _("The text is %lu MiB; a document holds at most %d MiB. "
+                     "Split it into several documents."),
+                   (unsigned long) (len >> 20), GLOSS_MAX_TEXT_BYTES >> 20);
       return FALSE;
     }
   if (!g_utf8_validate (text, len, &end))
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                   _("The text is not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")."),
-                   (gsize) (end - text));
+                   _("The text is not valid UTF-8 (at byte %lu)."),
+                   (unsigned long) (end - text));
       return FALSE;
     }
   for (const char *p = text; *p != '\0'; p++)
     if ((guchar) *p < 0x20 && *p != '\t' && *p != '\n')
       {
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                     _("The text holds the control character U+%04X (at byte %" G_GSIZE_FORMAT
-                       "); import it through Gloss's text import, which explains what to do."),
-                     (guint) (guchar) *p, (gsize) (p - text));
+                     _("The text holds the control character U+%04X (at byte %lu); import it "
+                       "through Gloss's text import, which explains what to do."),
+                     (guint) (guchar) *p, (unsigned long) (p - text));
         return FALSE;
       }
 
@@ -2815,8 +2818,8 @@ check_single_valued (GlossProject  *self,
   if (n > 0)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVALID,
-                   _("%" G_GINT64_FORMAT " annotations would carry more than one code of a "
-                     "dimension that allows only one. Nothing was changed."), n);
+                   _("%lld annotations would carry more than one code of a "
+                     "dimension that allows only one. Nothing was changed."), (long long) n);
       return FALSE;
     }
 
@@ -2930,8 +2933,8 @@ gloss_project_delete_dimension (GlossProject  *self,
   if (ok && n > 0)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IN_USE,
-                   _("%" G_GINT64_FORMAT " annotations use codes of “%s”. Remove those codes "
-                     "first. Nothing was changed."), n, old->name);
+                   _("%lld annotations use codes of “%s”. Remove those codes "
+                     "first. Nothing was changed."), (long long) n, old->name);
       ok = FALSE;
     }
   for (guint i = 0; ok && i < G_N_ELEMENTS (steps); i++)
@@ -3339,12 +3342,12 @@ gloss_project_delete_code (GlossProject  *self,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IN_USE,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "“%s” is used by %" G_GINT64_FORMAT " annotation. Delete it "
+                                "“%s” is used by %lld annotation. Delete it "
                                 "with its uses, or merge it into another code. Nothing was changed.",
-                                "“%s” is used by %" G_GINT64_FORMAT " annotations. Delete it "
+                                "“%s” is used by %lld annotations. Delete it "
                                 "with its uses, or merge it into another code. Nothing was changed.",
                                 n),
-                   old->path, n);
+                   old->path, (long long) n);
       ok = FALSE;
     }
   /* Self-referencing deletes need the children gone first: clear parents. */
@@ -4439,9 +4442,9 @@ gloss_project_check (GlossProject  *self,
           if (strlen (a->quote) != (gsize) (to - from) || memcmp (a->quote, from, to - from) != 0)
             g_ptr_array_add (problems,
                              g_strdup_printf (_("annotation %s in “%s”: its quote “%.40s” does "
-                                                "not match the text at [%" G_GINT64_FORMAT ", %"
-                                                G_GINT64_FORMAT ")"),
-                                              a->uuid, document->title, a->quote, a->start, a->end));
+                                                "not match the text at [%lld, %lld)"),
+                                              a->uuid, document->title, a->quote,
+                                              (long long) a->start, (long long) a->end));
         }
     }
 
