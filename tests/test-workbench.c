@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "gloss-annotation-list.h"
+#include "gloss-codebook-editor.h"
 #include "gloss-find-bar.h"
 #include "gloss-project.h"
 #include "gloss-ui-test.h"
@@ -410,6 +411,384 @@ test_list_select_activate_sort (Fixture       *fixture,
   g_assert_no_error (error);
   gloss_test_wait_frames (GTK_WIDGET (list), 2);
   g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, all->len);
+}
+
+/* Codebook editor ------------------------------------------------------------ */
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static GlossCode *
+get_code (Fixture *fixture,
+          gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  GlossCode *code = gloss_project_get_code (fixture->project, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (code);
+  return code;
+}
+
+/* The index of @code among its siblings, as the engine orders them. */
+static int
+sibling_index (Fixture *fixture,
+               gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = gloss_project_list_codes (fixture->project, &error);
+  g_autoptr(GlossCode) code = get_code (fixture, id);
+  int index = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      GlossCode *other = g_ptr_array_index (codes, i);
+
+      if (other->id == id)
+        return index;
+      if (other->dimension == code->dimension && other->parent == code->parent)
+        index++;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+test_codebook_edit (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  GlossCodebookEditor *editor;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autoptr(GlossCode) code = NULL;
+  GtkWindow *dialog;
+  gint64 russia, pakistan;
+  GdkRGBA rgba;
+
+  if (skip_without_display ())
+    return;
+
+  editor = GLOSS_CODEBOOK_EDITOR (gloss_codebook_editor_new ());
+  show (fixture, GTK_WIDGET (editor));
+  gloss_codebook_editor_set_project (editor, fixture->project);
+  gloss_test_wait_frames (GTK_WIDGET (editor), 2);
+
+  /* Every code shows the engine's count. */
+  codes = gloss_project_list_codes (fixture->project, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < codes->len; i++)
+    {
+      GlossCode *each = g_ptr_array_index (codes, i);
+
+      g_assert_cmpint (gloss_codebook_editor_get_count (editor, each->id), ==, each->n_annotations);
+    }
+  g_assert_cmpint (gloss_codebook_editor_get_count (editor, 987654), ==, -1);
+
+  russia = resolve_code (fixture, "Actors/Russia");
+  pakistan = resolve_code (fixture, "Actors/Pakistan");
+  g_assert_false (gloss_codebook_editor_select_code (editor, 987654));
+  g_assert_true (gloss_codebook_editor_select_code (editor, russia));
+  g_assert_cmpint (gloss_codebook_editor_get_selected_code (editor), ==, russia);
+  g_assert_cmpint (gloss_codebook_editor_get_selected_dimension (editor), ==, 0);
+
+  /* Rename */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.rename", "s", "Russian Federation");
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->name, ==, "Russian Federation");
+  g_clear_pointer (&code, gloss_code_free);
+  g_assert_cmpint (resolve_code (fixture, "Actors/Russian Federation"), ==, russia);
+
+  /* A name its sibling has is refused, with the engine's message. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.rename", "s", "Pakistan");
+  g_assert_nonnull (gloss_codebook_editor_get_message (editor));
+  g_assert_nonnull (strstr (gloss_codebook_editor_get_message (editor), "Pakistan"));
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->name, ==, "Russian Federation");
+  g_clear_pointer (&code, gloss_code_free);
+
+  /* Recolour through the colour chooser. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.recolor", NULL);
+  dialog = find_toplevel (GTK_TYPE_COLOR_CHOOSER_DIALOG);
+  g_assert_nonnull (dialog);
+  gdk_rgba_parse (&rgba, "#123456");
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (dialog), &rgba);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->color, ==, "#123456");
+  g_clear_pointer (&code, gloss_code_free);
+  g_assert_null (find_toplevel (GTK_TYPE_COLOR_CHOOSER_DIALOG));
+
+  /* Cancelling the chooser changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.recolor", NULL);
+  dialog = find_toplevel (GTK_TYPE_COLOR_CHOOSER_DIALOG);
+  g_assert_nonnull (dialog);
+  gdk_rgba_parse (&rgba, "#ff0000");
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (dialog), &rgba);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->color, ==, "#123456");
+  g_clear_pointer (&code, gloss_code_free);
+
+  /* Shortcuts: Pakistan's key is refused with the engine's message. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.set-shortcut", "s", "p");
+  g_assert_nonnull (strstr (gloss_codebook_editor_get_message (editor), "already belongs"));
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->shortcut, ==, "r");
+  g_clear_pointer (&code, gloss_code_free);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.set-shortcut", "s", "ab");
+  g_assert_nonnull (strstr (gloss_codebook_editor_get_message (editor), "single letter"));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.set-shortcut", "s", "z");
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->shortcut, ==, "z");
+  g_clear_pointer (&code, gloss_code_free);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.set-shortcut", "s", "");
+  code = get_code (fixture, russia);
+  g_assert_null (code->shortcut);
+  g_clear_pointer (&code, gloss_code_free);
+
+  /* Describe */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.set-description", "s", "The Russian state.");
+  code = get_code (fixture, russia);
+  g_assert_cmpstr (code->description, ==, "The Russian state.");
+  g_clear_pointer (&code, gloss_code_free);
+
+  /* Reorder: Russia comes second among the actors, then first, then second. */
+  g_assert_cmpint (sibling_index (fixture, russia), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-up", NULL);
+  g_assert_cmpint (sibling_index (fixture, russia), ==, 0);
+  g_assert_cmpint (sibling_index (fixture, pakistan), ==, 1);
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-up", NULL) &&
+                  sibling_index (fixture, russia) != 0);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-down", NULL);
+  g_assert_cmpint (sibling_index (fixture, russia), ==, 1);
+  g_assert_cmpint (gloss_codebook_editor_get_selected_code (editor), ==, russia);
+
+  /* Move under another code and back to the top. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-to", "x", pakistan);
+  code = get_code (fixture, russia);
+  g_assert_cmpint (code->parent, ==, pakistan);
+  g_clear_pointer (&code, gloss_code_free);
+  g_assert_true (gloss_codebook_editor_select_code (editor, pakistan));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-to", "x", russia);
+  g_assert_nonnull (strstr (gloss_codebook_editor_get_message (editor), "inside itself"));
+  g_assert_true (gloss_codebook_editor_select_code (editor, russia));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.move-to", "x", (gint64) 0);
+  code = get_code (fixture, russia);
+  g_assert_cmpint (code->parent, ==, 0);
+  g_clear_pointer (&code, gloss_code_free);
+
+  /* Live counts follow annotations made elsewhere. */
+  {
+    gint64 before = gloss_codebook_editor_get_count (editor, russia);
+
+    gloss_project_add_annotation (fixture->project, fixture->document, 0, 9, &russia, 1, NULL, "Tester", &error);
+    g_assert_no_error (error);
+    gloss_test_wait_frames (GTK_WIDGET (editor), 2);
+    g_assert_cmpint (gloss_codebook_editor_get_count (editor, russia), ==, before + 1);
+  }
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  return ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+}
+
+/* Answers @dialog as its button would, and closes it. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_assert_true (adw_message_dialog_has_response (dialog, response));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_codebook_merge_delete_add (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  GlossCodebookEditor *editor;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) affected = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) parent_uses = NULL;
+  g_autoptr(GPtrArray) child_uses = NULL;
+  g_autoptr(GPtrArray) sco_uses = NULL;
+  g_autoptr(GPtrArray) unsc_uses = NULL;
+  g_autofree char *count = NULL;
+  AdwMessageDialog *dialog;
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  gint64 central_asia, uzbekistan, sco, unsc, themes, stance, id;
+
+  if (skip_without_display ())
+    return;
+
+  editor = GLOSS_CODEBOOK_EDITOR (gloss_codebook_editor_new ());
+  show (fixture, GTK_WIDGET (editor));
+  gloss_codebook_editor_set_project (editor, fixture->project);
+
+  /* Merge SCO into the UN Security Council, through the dialog. */
+  sco = resolve_code (fixture, "Actors/SCO");
+  unsc = resolve_code (fixture, "Actors/UN Security Council");
+  filter.code = sco;
+  sco_uses = list_annotations (fixture, &filter);
+  g_assert_cmpuint (sco_uses->len, >, 0);
+  g_assert_true (gloss_codebook_editor_select_code (editor, sco));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.merge", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  {
+    GtkDropDown *targets = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+    GListModel *names = gtk_drop_down_get_model (targets);
+    guint position = GTK_INVALID_LIST_POSITION;
+
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      {
+        g_autoptr(GtkStringObject) name = g_list_model_get_item (names, i);
+
+        /* Only codes of its own dimension are offered. */
+        g_assert_true (g_str_has_prefix (gtk_string_object_get_string (name), "Actors › "));
+        if (g_str_equal (gtk_string_object_get_string (name), "Actors › UN Security Council"))
+          position = i;
+      }
+    g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+    gtk_drop_down_set_selected (targets, position);
+  }
+  respond (dialog, "merge");
+  gloss_project_resolve_code (fixture->project, "Actors/SCO", &error);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
+  g_clear_error (&error);
+  filter.code = unsc;
+  unsc_uses = list_annotations (fixture, &filter);
+  for (guint i = 0; i < sco_uses->len; i++)
+    {
+      gboolean found = FALSE;
+
+      for (guint j = 0; j < unsc_uses->len; j++)
+        found |= ((GlossAnnotation *) g_ptr_array_index (unsc_uses, j))->id ==
+                 ((GlossAnnotation *) g_ptr_array_index (sco_uses, i))->id;
+      g_assert_true (found);
+    }
+  g_assert_cmpint (gloss_codebook_editor_get_selected_code (editor), ==, unsc);
+
+  /* Undo from the toast's button brings SCO back. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.undo", NULL);
+  g_assert_cmpint (resolve_code (fixture, "Actors/SCO"), ==, sco);
+
+  /* Delete a code with a sub-code: the dialog states how many annotations
+   * are affected, counted once even when they carry both. */
+  central_asia = resolve_code (fixture, "Actors/Central Asian republics");
+  uzbekistan = resolve_code (fixture, "Actors/Central Asian republics/Uzbekistan");
+  filter.code = central_asia;
+  parent_uses = list_annotations (fixture, &filter);
+  filter.code = uzbekistan;
+  child_uses = list_annotations (fixture, &filter);
+  for (guint i = 0; i < parent_uses->len; i++)
+    g_hash_table_add (affected, &((GlossAnnotation *) g_ptr_array_index (parent_uses, i))->id);
+  for (guint i = 0; i < child_uses->len; i++)
+    g_hash_table_add (affected, &((GlossAnnotation *) g_ptr_array_index (child_uses, i))->id);
+  g_assert_cmpuint (g_hash_table_size (affected), >, 0);
+
+  g_assert_true (gloss_codebook_editor_select_code (editor, central_asia));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  count = g_strdup_printf ("%u annotation", g_hash_table_size (affected));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), count));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "1 sub-code"));
+  g_assert_true (adw_message_dialog_has_response (dialog, "confirm"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "confirm"), ==,
+                   "_Delete with Its Annotations");
+
+  /* Cancel first: nothing changes. */
+  respond (dialog, "cancel");
+  g_assert_cmpint (resolve_code (fixture, "Actors/Central Asian republics"), ==, central_asia);
+
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  respond (dialog, "confirm");
+  gloss_project_get_code (fixture->project, central_asia, &error);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
+  g_clear_error (&error);
+  gloss_project_get_code (fixture->project, uzbekistan, &error);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
+  g_clear_error (&error);
+  for (guint i = 0; i < parent_uses->len; i++)
+    {
+      GlossAnnotation *use = g_ptr_array_index (parent_uses, i);
+      g_autoptr(GlossAnnotation) now = gloss_project_get_annotation (fixture->project, use->id, &error);
+
+      g_assert_no_error (error);
+      for (guint j = 0; j < now->codes->len; j++)
+        g_assert_cmpint (g_array_index (now->codes, gint64, j), !=, central_asia);
+    }
+  g_assert_cmpint (gloss_codebook_editor_get_count (editor, central_asia), ==, -1);
+
+  /* A code nobody uses: a plain delete. */
+  id = resolve_code (fixture, "Actors/Soviet Union");
+  g_assert_true (gloss_codebook_editor_select_code (editor, id));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "No annotation uses it."));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "confirm"), ==, "_Delete");
+  respond (dialog, "confirm");
+  gloss_project_get_code (fixture->project, id, &error);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
+  g_clear_error (&error);
+
+  /* Add a code to a dimension and a sub-code to it. */
+  themes = gloss_project_resolve_dimension (fixture->project, "Themes", &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_codebook_editor_select_dimension (editor, themes));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.add-code", NULL);
+  id = gloss_codebook_editor_get_selected_code (editor);
+  g_assert_cmpint (id, ==, resolve_code (fixture, "Themes/New code"));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.add-subcode", NULL);
+  g_assert_cmpint (gloss_codebook_editor_get_selected_code (editor), ==,
+                   resolve_code (fixture, "Themes/New code/New code"));
+  g_assert_true (gloss_codebook_editor_select_code (editor, id));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.add-code", NULL);
+  g_assert_cmpint (gloss_codebook_editor_get_selected_code (editor), ==,
+                   resolve_code (fixture, "Themes/New code 2"));
+
+  /* A dimension whose codes are in use cannot be deleted. */
+  stance = gloss_project_resolve_dimension (fixture->project, "Stance", &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_codebook_editor_select_dimension (editor, stance));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.rename", "s", "Attitude");
+  g_assert_cmpint (gloss_project_resolve_dimension (fixture->project, "Attitude", &error), ==, stance);
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.delete", NULL);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  respond (dialog, "confirm");
+  g_assert_nonnull (strstr (gloss_codebook_editor_get_message (editor), "Nothing was changed"));
+  g_assert_cmpint (gloss_project_resolve_dimension (fixture->project, "Attitude", &error), ==, stance);
+  g_assert_no_error (error);
+
+  /* A new dimension, unused, can. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.add-dimension", NULL);
+  id = gloss_codebook_editor_get_selected_dimension (editor);
+  g_assert_cmpint (id, ==, gloss_project_resolve_dimension (fixture->project, "New dimension", &error));
+  g_assert_no_error (error);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "codebook.delete", NULL);
+  dialog = find_message_dialog ();
+  respond (dialog, "confirm");
+  gloss_project_get_dimension (fixture->project, id, &error);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
 }
 
 /* Find bar ------------------------------------------------------------------ */
@@ -893,6 +1272,8 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gloss/workbench/annotation-list/rows-and-filters", test_list_rows_and_filters);
   ADD ("/gloss/workbench/annotation-list/select-activate-sort", test_list_select_activate_sort);
+  ADD ("/gloss/workbench/codebook/edit", test_codebook_edit);
+  ADD ("/gloss/workbench/codebook/merge-delete-add", test_codebook_merge_delete_add);
   ADD ("/gloss/workbench/find/in-document", test_find_in_document);
   ADD ("/gloss/workbench/find/in-all-documents", test_find_in_all_documents);
 #undef ADD
