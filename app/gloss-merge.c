@@ -716,7 +716,6 @@ typedef struct
   GHashTable       *texts;        /* target document id → DocText */
   GHashTable       *code_info;    /* target code id → CodeInfo */
   GHashTable       *code_paths;   /* target code id → path, built when needed */
-  gboolean          changed;
 } Merge;
 
 static void
@@ -818,7 +817,6 @@ map_annotator (Merge    *m,
       if (id == 0)
         return -1;
       m->report->annotators_added++;
-      m->changed = TRUE;
     }
 
   id_map_set (src->annotators, source_id, id);
@@ -921,7 +919,6 @@ merge_dimensions (Merge    *m,
           target_id = sqlite3_last_insert_rowid (m->conn.db);
           add_mapping (m, name, uuid, uuid, GLOSS_MERGE_ADDED, TRUE);
           m->report->dimensions_added++;
-          m->changed = TRUE;
         }
 
       id_map_set (src->dimensions, source_id, target_id);
@@ -1069,7 +1066,6 @@ merge_codes (Merge    *m,
           target_id = sqlite3_last_insert_rowid (m->conn.db);
           add_mapping (m, code->path, code->uuid, code->uuid, GLOSS_MERGE_ADDED, FALSE);
           m->report->codes_added++;
-          m->changed = TRUE;
         }
 
       id_map_set (src->codes, code->id, target_id);
@@ -1230,7 +1226,6 @@ merge_attributes (Merge       *m,
         sqlite3_bind_text (insert, 3, value, -1, SQLITE_TRANSIENT);
         if (!conn_step_done (&m->conn, insert, error))
           return FALSE;
-        m->changed = TRUE;
       }
     }
   if (rc != SQLITE_DONE)
@@ -1317,7 +1312,6 @@ add_document (Merge       *m,
   *target_id = sqlite3_last_insert_rowid (m->conn.db);
 
   m->report->documents_added++;
-  m->changed = TRUE;
 
   return copy_document_parts (m, src, source_id, *target_id, error);
 }
@@ -1790,7 +1784,6 @@ write_annotation (Merge          *m,
         return FALSE;
     }
 
-  m->changed = TRUE;
   return _gloss_project_sync_span (m->target, id, error);
 }
 
@@ -1826,7 +1819,6 @@ log_conflict (Merge          *m,
   bind_text_or_null (stmt, 2, gloss_project_get_default_annotator (m->target));
   sqlite3_bind_text (stmt, 3, action, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, json, -1, SQLITE_TRANSIENT);
-  m->changed = TRUE;
 
   return conn_step_done (&m->conn, stmt, error);
 }
@@ -2318,13 +2310,14 @@ gloss_merge (GlossProject       *target,
     action = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Merge %u file", "Merge %u files",
                                            m.sources->len), m.sources->len);
 
-  /* The statements must be reset before the transaction ends. */
-  conn_restore (&m.conn, &saved);
+  /* The statements must be done with before the transaction ends; the
+   * cache stays large until it has. */
   merge_clear (&m);
 
   if (!ok || dry_run)
     {
       _gloss_project_rollback (target);
+      conn_restore (&m.conn, &saved);
       if (backup != NULL)
         g_unlink (backup);
       if (!ok)
@@ -2332,7 +2325,9 @@ gloss_merge (GlossProject       *target,
       return ok;
     }
 
-  if (!_gloss_project_commit (target, action, error))
+  ok = _gloss_project_commit (target, action, error);
+  conn_restore (&m.conn, &saved);
+  if (!ok)
     {
       g_unlink (backup);
       gloss_merge_report_clear (report);

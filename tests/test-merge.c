@@ -1004,6 +1004,56 @@ test_bad_quote_left_out (void)
   assert_sound (team.lead);
 }
 
+/* A document with the target's uuid but another text: left out with its
+ * annotations, and said so. */
+static void
+test_document_text_differs (void)
+{
+  static const char text[] =
+    "A wholly different transcript, long enough for every span here.\n";
+  g_auto(Team) team = { 0, };
+  g_auto(GlossMergeReport) report = { 0, };
+  g_autoptr(GlossProject) bob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossDocument) doc = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  g_autofree char *sql = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *sources[2] = { NULL, NULL };
+  GlossMergeSkipped *skipped;
+
+  team_init (&team);
+  bob = copy_for (team.lead, team.dir, "bob.gloss", "bob");
+  g_free (annotate (bob, team.doc, 45, 50, "Actors/Pakistan", NULL));
+  doc = gloss_project_get_document (bob, team.doc, &error);
+  g_assert_no_error (error);
+  path = g_strdup (gloss_project_get_path (bob));
+  g_clear_object (&bob);
+  sql = g_strdup_printf ("DELETE FROM segment; UPDATE document SET text = '%s', sha256 = '%s', "
+                         "length = %ld WHERE uuid = '%s'", text, sha,
+                         (long) g_utf8_strlen (text, -1), doc->uuid);
+  tamper (path, sql);
+
+  sources[0] = path;
+  before = file_sha256 (gloss_project_get_path (team.lead));
+  g_assert_true (gloss_merge (team.lead, sources, TRUE, &report, NULL, &error));
+  g_assert_no_error (error);
+  after = file_sha256 (gloss_project_get_path (team.lead));
+  g_assert_cmpstr (before, ==, after);
+
+  g_assert_cmpuint (report.added, ==, 0);
+  g_assert_cmpuint (report.documents_added, ==, 0);
+  g_assert_cmpuint (report.annotations_skipped, ==, 3);
+  g_assert_cmpuint (report.skipped->len, ==, 1);
+  skipped = report.skipped->pdata[0];
+  g_assert_cmpstr (skipped->what, ==, "document");
+  g_assert_cmpstr (skipped->uuid, ==, doc->uuid);
+  g_assert_nonnull (strstr (skipped->reason, "another text"));
+  g_assert_nonnull (strstr (skipped->reason, "3 annotations"));
+}
+
 static void
 test_backup (void)
 {
@@ -1268,6 +1318,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/merge/dry-run", test_dry_run);
   g_test_add_func ("/gloss/merge/hostile-source", test_hostile_source);
   g_test_add_func ("/gloss/merge/bad-quote-left-out", test_bad_quote_left_out);
+  g_test_add_func ("/gloss/merge/document-text-differs", test_document_text_differs);
   g_test_add_func ("/gloss/merge/backup", test_backup);
   g_test_add_func ("/gloss/merge/cancelled", test_cancelled);
   g_test_add_func ("/gloss/merge/read-only-target", test_read_only_target);
