@@ -196,3 +196,18 @@ crash_file_sha256 (const char *path)
     return NULL;
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
+
+gboolean
+crash_journal_is_stale (const char *path)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (journal, &contents, &len, NULL))
+    return FALSE;
+  for (gsize i = 0; i < MIN (len, 12); i++)
+    if (contents[i] != 0)
+      return FALSE;
+  return TRUE;
+}

@@ -22,5 +22,10 @@ char     *crash_dump_file_digest (const char  *path,
 gboolean  crash_integrity_ok     (const char  *path,
                                   char       **answer);
 char     *crash_file_sha256      (const char  *path);
+/* A -journal SQLite ignores: empty, or with its magic and record count
+ * still zero (under synchronous=FULL or EXTRA they are written only once
+ * the records are synced, before the database itself is touched).  A
+ * crash can leave one; the next write transaction overwrites it. */
+gboolean  crash_journal_is_stale (const char  *path);
 
 G_END_DECLS

@@ -161,25 +161,6 @@ journal_exists (const char *path)
   return g_file_test (journal, G_FILE_TEST_EXISTS);
 }
 
-/* A journal SQLite ignores: empty, or with its magic and record count
- * still zero (under synchronous=FULL they are written only once the
- * records are synced, before the database itself is touched).  The next
- * write transaction overwrites it. */
-static gboolean
-journal_is_stale (const char *path)
-{
-  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (journal, &contents, &len, NULL))
-    return FALSE;
-  for (gsize i = 0; i < MIN (len, 12); i++)
-    if (contents[i] != 0)
-      return FALSE;
-  return TRUE;
-}
-
 /* A project with the sample interview and a text with emoji. */
 static void
 make_project (const char *path,
@@ -308,7 +289,7 @@ check_after_kill (Harness    *h,
       g_string_append_printf (failure, "integrity_check: %s", answer);
       return FALSE;
     }
-  if (journal_exists (path) && !journal_is_stale (path))
+  if (journal_exists (path) && !crash_journal_is_stale (path))
     {
       g_string_append (failure, "a hot -journal is left after opening");
       return FALSE;
@@ -640,7 +621,7 @@ interruptible_init (Harness       *h,
   copy_file (base, copy);
   argv[path_index] = copy;
   t0 = g_get_monotonic_time ();
-  process = spawn (argv, FALSE, G_SUBPROCESS_FLAGS_NONE);
+  process = spawn (argv, FALSE, G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   run->duration_us = g_get_monotonic_time () - t0;
