@@ -1,0 +1,683 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "gloss-agreement.h"
+#include "gloss-interchange.h"
+#include "gloss-project.h"
+#include "gloss-transfer-dialog.h"
+#include "gloss-ui-test.h"
+
+/* The Export/Import dialog and the Compare panel, driven through their
+ * API and actions (never a native file chooser); the files written and
+ * the projects read back are checked through the engine. */
+
+static gboolean have_display;
+
+typedef struct
+{
+  char         *dir;
+  char         *path;      /* the sample project */
+  GlossProject *project;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!have_display)
+    return;
+
+  fixture->dir = g_dir_make_tmp ("gloss-dialogs-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "Sample.gloss", NULL);
+  fixture->project = gloss_project_create_sample (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->project);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->project);
+  if (fixture->dir != NULL)
+    remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static gboolean
+skip_without_display (void)
+{
+  if (!have_display)
+    {
+      g_test_skip ("no display: run under xvfb-run");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+path_in (Fixture    *fixture,
+         const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+}
+
+static goffset
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  if (g_stat (path, &st) != 0)
+    return -1;
+  return st.st_size;
+}
+
+static guint
+count_annotations (GlossProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  g_autoptr(GPtrArray) annotations = gloss_project_list_annotations (project, &filter, &error);
+
+  g_assert_no_error (error);
+  return annotations->len;
+}
+
+static guint
+count_codes (GlossProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = gloss_project_list_codes (project, &error);
+
+  g_assert_no_error (error);
+  return codes->len;
+}
+
+static guint
+count_documents (GlossProject *project)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = gloss_project_list_documents (project, &error);
+
+  g_assert_no_error (error);
+  return documents->len;
+}
+
+/* Waiting for GlossTransferDialog::finished ----------------------------------- */
+
+typedef struct
+{
+  gboolean done;
+  gboolean success;
+  guint    n_emissions;
+} Finished;
+
+static void
+on_finished_cb (GlossTransferDialog *dialog,
+                gboolean             success,
+                Finished            *finished)
+{
+  finished->done = TRUE;
+  finished->success = success;
+  finished->n_emissions++;
+}
+
+static gboolean
+wait_finished (Finished *finished)
+{
+  gboolean timed_out = FALSE;
+  guint timeout = g_timeout_add_seconds (60, gloss_test_timeout_cb, &timed_out);
+
+  while (!finished->done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_assert_false (timed_out);
+  return finished->success;
+}
+
+static GlossTransferDialog *
+export_dialog (GlossProject        *project,
+               GlossTransferFormat  format,
+               const char          *path,
+               Finished            *finished)
+{
+  GlossTransferDialog *dialog = gloss_transfer_dialog_new_export (NULL, project);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert_false (gloss_transfer_dialog_is_import (dialog));
+  gloss_transfer_dialog_set_format (dialog, format);
+  g_assert_cmpint (gloss_transfer_dialog_get_format (dialog), ==, format);
+  gloss_transfer_dialog_set_file (dialog, file);
+  g_signal_connect (dialog, "finished", G_CALLBACK (on_finished_cb), finished);
+  gtk_window_present (GTK_WINDOW (dialog));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "options");
+  return dialog;
+}
+
+/* Runs an export through the dialog and returns whether it succeeded. */
+static gboolean
+run_export (GlossProject        *project,
+            GlossTransferFormat  format,
+            const char          *path)
+{
+  Finished finished = { 0 };
+  GlossTransferDialog *dialog = export_dialog (project, format, path, &finished);
+  gboolean success;
+
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (gloss_transfer_dialog_is_running (dialog));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "progress");
+  success = wait_finished (&finished);
+  g_assert_false (gloss_transfer_dialog_is_running (dialog));
+  g_assert_cmpuint (finished.n_emissions, ==, 1);
+  if (success)
+    {
+      g_autofree char *name = g_path_get_basename (path);
+
+      g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "summary");
+      g_assert_nonnull (strstr (gloss_transfer_dialog_get_message (dialog), name));
+    }
+  else
+    g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "error");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  return success;
+}
+
+static void
+test_export_each_format (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  static const struct
+  {
+    GlossTransferFormat format;
+    const char         *name;
+  } cases[] = {
+    { GLOSS_TRANSFER_FORMAT_XML, "out.xml" },
+    { GLOSS_TRANSFER_FORMAT_CSV_LONG, "long.csv" },
+    { GLOSS_TRANSFER_FORMAT_CSV_WIDE, "wide.csv" },
+    { GLOSS_TRANSFER_FORMAT_QDPX, "out.qdpx" },
+    { GLOSS_TRANSFER_FORMAT_QDC, "out.qdc" },
+  };
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  before = file_sha256 (fixture->path);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = path_in (fixture, cases[i].name);
+
+      g_test_message ("exporting %s", cases[i].name);
+      g_assert_true (run_export (fixture->project, cases[i].format, path));
+      g_assert_cmpint (file_size (path), >, 0);
+    }
+
+  /* What was written is what the engine itself accepts. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *xml = path_in (fixture, "out.xml");
+    g_autofree char *csv = path_in (fixture, "long.csv");
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_true (gloss_xml_validate (xml, &error));
+    g_assert_no_error (error);
+
+    /* CSV long: a header and one row per annotation × code. */
+    g_file_get_contents (csv, &contents, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (contents, "annotation,document,document_uuid,start,end,quote,"));
+    lines = g_strsplit (contents, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), >, count_annotations (fixture->project));
+  }
+
+  /* An export never changes the project. */
+  after = file_sha256 (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* The options reach the engine: a review status nobody has leaves only the
+ * header; without text, the XML is smaller than with it. */
+static void
+test_export_options (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *accepted = path_in (fixture, "accepted.csv");
+  g_autofree char *example = path_in (fixture, "example.csv");
+  g_autofree char *full = path_in (fixture, "full.xml");
+  g_autofree char *bare = path_in (fixture, "bare.xml");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  Finished finished = { 0 };
+  GlossTransferDialog *dialog;
+
+  if (skip_without_display ())
+    return;
+
+  dialog = export_dialog (fixture->project, GLOSS_TRANSFER_FORMAT_CSV_LONG, accepted, &finished);
+  gloss_transfer_dialog_set_status (dialog, GLOSS_REVIEW_ACCEPTED);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (wait_finished (&finished));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_file_get_contents (accepted, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+
+  memset (&finished, 0, sizeof finished);
+  dialog = export_dialog (fixture->project, GLOSS_TRANSFER_FORMAT_CSV_LONG, example, &finished);
+  gloss_transfer_dialog_set_annotator (dialog, "Example");
+  gloss_transfer_dialog_set_status (dialog, GLOSS_REVIEW_UNREVIEWED);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (wait_finished (&finished));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_file_get_contents (example, &contents, NULL, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (g_strchomp (contents), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >, 1);
+
+  g_assert_true (run_export (fixture->project, GLOSS_TRANSFER_FORMAT_XML, full));
+  memset (&finished, 0, sizeof finished);
+  dialog = export_dialog (fixture->project, GLOSS_TRANSFER_FORMAT_XML, bare, &finished);
+  gloss_transfer_dialog_set_no_text (dialog, TRUE);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (wait_finished (&finished));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_cmpint (file_size (bare), >, 0);
+  g_assert_cmpint (file_size (bare) + 10000, <, file_size (full));
+}
+
+/* Unticking every document is refused with a message, before any work. */
+static void
+test_export_no_documents (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "none.xml");
+  Finished finished = { 0 };
+  GlossTransferDialog *dialog;
+
+  if (skip_without_display ())
+    return;
+
+  dialog = export_dialog (fixture->project, GLOSS_TRANSFER_FORMAT_XML, path, &finished);
+  gloss_transfer_dialog_set_documents (dialog, (gint64[]) { -1 }, 1);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (finished.done);
+  g_assert_false (finished.success);
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "error");
+  g_assert_nonnull (strstr (gloss_transfer_dialog_get_message (dialog), "No document is ticked"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  /* Back to the options: the file must be chosen again. */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "transfer.back", NULL);
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "options");
+  g_assert_null (gloss_transfer_dialog_get_file (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+typedef struct
+{
+  GlossTransferDialog *dialog;
+  Finished             finished;
+  guint                n_changed;
+} Import;
+
+static void
+on_project_changed_cb (GlossProject *project,
+                       guint        *n_changed)
+{
+  (*n_changed)++;
+}
+
+static GlossTransferDialog *
+import_dialog (GlossProject *project,
+               const char   *path,
+               Finished     *finished)
+{
+  GlossTransferDialog *dialog = gloss_transfer_dialog_new_import (NULL, project);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert_true (gloss_transfer_dialog_is_import (dialog));
+  gloss_transfer_dialog_set_file (dialog, file);
+  g_signal_connect (dialog, "finished", G_CALLBACK (on_finished_cb), finished);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
+}
+
+static void
+test_import_xml (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = path_in (fixture, "sample.xml");
+  g_autofree char *empty_path = path_in (fixture, "empty.gloss");
+  g_autoptr(GlossProject) empty = NULL;
+  const GlossImportReport *report;
+  GlossTransferDialog *dialog;
+  Finished finished = { 0 };
+  guint n_changed = 0;
+  guint n_annotations = count_annotations (fixture->project);
+  guint n_codes = count_codes (fixture->project);
+
+  if (skip_without_display ())
+    return;
+
+  g_assert_cmpuint (n_annotations, >, 0);
+  g_assert_true (run_export (fixture->project, GLOSS_TRANSFER_FORMAT_XML, xml));
+
+  empty = gloss_project_create (empty_path, "Tester", TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_documents (empty), ==, 0);
+  g_signal_connect (empty, "changed", G_CALLBACK (on_project_changed_cb), &n_changed);
+
+  dialog = import_dialog (empty, xml, &finished);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "progress");
+  g_assert_true (wait_finished (&finished));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "summary");
+
+  report = gloss_transfer_dialog_get_report (dialog);
+  g_assert_nonnull (report);
+  g_assert_cmpuint (report->documents_added, ==, 1);
+  g_assert_cmpuint (report->documents_matched, ==, 0);
+  g_assert_cmpuint (report->codes_added, ==, n_codes);
+  g_assert_cmpuint (report->annotations_added, ==, n_annotations);
+  g_assert_cmpuint (report->skipped->len, ==, 0);
+  g_assert_cmpstr (gloss_transfer_dialog_get_message (dialog), ==,
+                   "Everything in the file was brought in.");
+
+  /* The window's own connection heard of the commit. */
+  g_assert_cmpuint (n_changed, >=, 1);
+  g_assert_cmpuint (count_documents (empty), ==, 1);
+  g_assert_cmpuint (count_codes (empty), ==, n_codes);
+  g_assert_cmpuint (count_annotations (empty), ==, n_annotations);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Twice: everything is matched, nothing added. */
+  memset (&finished, 0, sizeof finished);
+  dialog = import_dialog (empty, xml, &finished);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (wait_finished (&finished));
+  report = gloss_transfer_dialog_get_report (dialog);
+  g_assert_cmpuint (report->documents_added, ==, 0);
+  g_assert_cmpuint (report->documents_matched, ==, 1);
+  g_assert_cmpuint (report->codes_added, ==, 0);
+  g_assert_cmpuint (report->annotations_added, ==, 0);
+  g_assert_cmpuint (count_annotations (empty), ==, n_annotations);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A file that is none of the formats: the engine's message is shown and
+ * the project is left exactly as it was. */
+static void
+test_import_bad_file (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = path_in (fixture, "notes.xml");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GlossTransferDialog *dialog;
+  Finished finished = { 0 };
+
+  if (skip_without_display ())
+    return;
+
+  g_file_set_contents (bad, "<notes><note>not Gloss</note></notes>", -1, &error);
+  g_assert_no_error (error);
+  before = file_sha256 (fixture->path);
+
+  dialog = import_dialog (fixture->project, bad, &finished);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_false (wait_finished (&finished));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "error");
+  g_assert_null (gloss_transfer_dialog_get_report (dialog));
+  g_assert_nonnull (strstr (gloss_transfer_dialog_get_message (dialog),
+                            "Nothing was imported: the project is as it was."));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (dialog)));
+
+  after = file_sha256 (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A copy of the sample with many more annotations, so that exporting or
+ * importing it takes long enough to be cancelled half-way. */
+static GlossProject *
+make_big_project (Fixture *fixture,
+                  guint    n_annotations)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big_path = path_in (fixture, "big.gloss");
+  g_autoptr(GlossProject) big = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) codes = NULL;
+  g_autofree GlossNewAnnotation *items = g_new0 (GlossNewAnnotation, n_annotations);
+  GlossDocument *document;
+  gint64 code = 0;
+
+  g_assert_true (gloss_project_save_copy (fixture->project, big_path, &error));
+  g_assert_no_error (error);
+  big = gloss_project_open (big_path, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  documents = gloss_project_list_documents (big, &error);
+  g_assert_no_error (error);
+  document = documents->pdata[0];
+  codes = gloss_project_list_codes (big, &error);
+  g_assert_no_error (error);
+  code = ((GlossCode *) codes->pdata[0])->id;
+
+  for (guint i = 0; i < n_annotations; i++)
+    {
+      items[i].document = document->id;
+      items[i].start = i % (document->length - 20);
+      items[i].end = items[i].start + 1 + i % 17;
+      items[i].codes = &code;
+      items[i].n_codes = 1;
+    }
+  g_assert_true (gloss_project_add_annotations (big, items, n_annotations, "Bulk", NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&big);
+}
+
+static char *
+write_big_xml (Fixture *fixture,
+               guint    n_annotations)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) big = make_big_project (fixture, n_annotations);
+  GlossExportOptions options = GLOSS_EXPORT_OPTIONS_INIT;
+  char *xml = path_in (fixture, "big.xml");
+
+  g_assert_true (gloss_xml_export (big, xml, &options, NULL, &error));
+  g_assert_no_error (error);
+  return xml;
+}
+
+static void
+test_import_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *target = path_in (fixture, "target.gloss");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  GlossTransferDialog *dialog;
+  Finished finished = { 0 };
+  gint64 started;
+  guint n_annotations;
+
+  if (skip_without_display ())
+    return;
+
+  xml = write_big_xml (fixture, 40000);
+  project = gloss_project_create (target, "Tester", FALSE, &error);
+  g_assert_no_error (error);
+  n_annotations = count_annotations (project);
+  before = file_sha256 (target);
+
+  dialog = import_dialog (project, xml, &finished);
+  started = g_get_monotonic_time ();
+  gloss_transfer_dialog_start (dialog);
+  /* The window stays responsive while the worker reads: frames go by.
+   * The whole import takes seconds; cancel it well inside. */
+  gloss_test_wait_frames (GTK_WIDGET (dialog), 3);
+  gloss_test_wait_ms (300);
+  g_assert_true (gloss_transfer_dialog_is_running (dialog));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "progress");
+  gloss_transfer_dialog_cancel (dialog);
+  g_assert_false (wait_finished (&finished));
+  g_test_message ("cancelled after %.0f ms",
+                  (g_get_monotonic_time () - started) / 1000.0);
+
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "error");
+  g_assert_cmpstr (gloss_transfer_dialog_get_message (dialog), ==,
+                   "Nothing was imported: the project is as it was.");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  after = file_sha256 (target);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpuint (count_annotations (project), ==, n_annotations);
+}
+
+/* Cancelling an export leaves no file behind. */
+static void
+test_export_cancel (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "cancelled.xml");
+  g_autoptr(GlossProject) big = NULL;
+  GlossTransferDialog *dialog;
+  Finished finished = { 0 };
+
+  if (skip_without_display ())
+    return;
+
+  big = make_big_project (fixture, 40000);
+  dialog = export_dialog (big, GLOSS_TRANSFER_FORMAT_XML, path, &finished);
+  gloss_transfer_dialog_start (dialog);
+  gloss_test_wait_frames (GTK_WIDGET (dialog), 2);
+  gloss_transfer_dialog_cancel (dialog);
+  g_assert_false (wait_finished (&finished));
+  g_assert_cmpstr (gloss_transfer_dialog_get_page (dialog), ==, "error");
+  g_assert_cmpstr (gloss_transfer_dialog_get_message (dialog), ==, "No file was written.");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Closing the window while the work runs cancels it; the window goes once
+ * the worker is done. */
+static void
+test_close_while_running (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = path_in (fixture, "closed.xml");
+  g_autoptr(GlossProject) big = NULL;
+  GlossTransferDialog *dialog;
+  Finished finished = { 0 };
+
+  if (skip_without_display ())
+    return;
+
+  big = make_big_project (fixture, 40000);
+  dialog = export_dialog (big, GLOSS_TRANSFER_FORMAT_XML, path, &finished);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  gloss_transfer_dialog_start (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_nonnull (dialog);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_false (wait_finished (&finished));
+  /* The worker's reference goes when its callback returns. */
+  while (dialog != NULL && g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_null (dialog);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *home = g_dir_make_tmp ("gloss-test-dialogs-XXXXXX", NULL);
+  g_autofree char *data = g_build_filename (home, "data", NULL);
+  g_autofree char *config = g_build_filename (home, "config", NULL);
+  g_autofree char *cache = g_build_filename (home, "cache", NULL);
+  int status;
+
+  g_assert_nonnull (home);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  if (have_display)
+    {
+      adw_init ();
+      g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gloss/dialogs/export-each-format", test_export_each_format);
+  ADD ("/gloss/dialogs/export-options", test_export_options);
+  ADD ("/gloss/dialogs/export-no-documents", test_export_no_documents);
+  ADD ("/gloss/dialogs/export-cancel", test_export_cancel);
+  ADD ("/gloss/dialogs/close-while-running", test_close_while_running);
+  ADD ("/gloss/dialogs/import-xml", test_import_xml);
+  ADD ("/gloss/dialogs/import-bad-file", test_import_bad_file);
+  ADD ("/gloss/dialogs/import-cancel", test_import_cancel);
+#undef ADD
+
+  status = g_test_run ();
+  remove_tree (home);
+  return status;
+}
