@@ -21,6 +21,11 @@ gboolean  _gloss_project_commit    (GlossProject  *self,
                                     const char    *action,
                                     GError       **error);
 void      _gloss_project_rollback  (GlossProject  *self);
+/* A write that records no changeset: for bulk imports whose changeset would
+ * not fit in memory.  It is logged, cannot be undone, and ends the undo
+ * history; callers make a backup copy first. */
+gboolean  _gloss_project_begin_untracked (GlossProject  *self,
+                                          GError       **error);
 /* Sets @error from the connection's last SQLite error, with @what as context. */
 gboolean  _gloss_project_fail      (GlossProject  *self,
                                     const char    *what,

@@ -173,6 +173,8 @@ struct _GlossProject
   gint64           data_version;
 
   sqlite3_session *session;
+  gboolean         in_write;
+  gboolean         untracked;   /* this write records no changeset */
   GPtrArray       *undo_stack; /* (element-type UndoEntry) */
   GPtrArray       *redo_stack;
   GHashTable      *statements; /* const char *sql → sqlite3_stmt * */
@@ -1269,13 +1271,14 @@ gboolean
 _gloss_project_begin (GlossProject  *self,
                       GError       **error)
 {
-  g_return_val_if_fail (self->session == NULL, FALSE);
+  g_return_val_if_fail (!self->in_write, FALSE);
 
   if (!check_writable (self, error))
     return FALSE;
 
   if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
     return FALSE;
+  self->in_write = TRUE;
 
   if (sqlite3session_create (self->db, "main", &self->session) != SQLITE_OK)
     {
@@ -1294,9 +1297,27 @@ _gloss_project_begin (GlossProject  *self,
   return TRUE;
 }
 
+gboolean
+_gloss_project_begin_untracked (GlossProject  *self,
+                                GError       **error)
+{
+  g_return_val_if_fail (!self->in_write, FALSE);
+
+  if (!check_writable (self, error))
+    return FALSE;
+  if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  self->in_write = TRUE;
+  self->untracked = TRUE;
+  return TRUE;
+}
+
 void
 _gloss_project_rollback (GlossProject *self)
 {
+  self->in_write = FALSE;
+  self->untracked = FALSE;
   g_clear_pointer (&self->session, sqlite3session_delete);
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1345,7 +1366,25 @@ _gloss_project_commit (GlossProject  *self,
   int n_changeset = 0;
   int rc;
 
-  g_return_val_if_fail (self->session != NULL, FALSE);
+  g_return_val_if_fail (self->in_write, FALSE);
+
+  if (self->untracked)
+    {
+      /* Logged without a changeset; the undo history ends here, since
+       * older changesets may not apply across what this wrote. */
+      if (!log_change (self, action, NULL, 0, error) ||
+          !exec_sql (self->db, "COMMIT", error))
+        {
+          _gloss_project_rollback (self);
+          return FALSE;
+        }
+      self->in_write = FALSE;
+      self->untracked = FALSE;
+      g_ptr_array_set_size (self->undo_stack, 0);
+      g_ptr_array_set_size (self->redo_stack, 0);
+      after_commit (self);
+      return TRUE;
+    }
 
   rc = sqlite3session_changeset (self->session, &n_changeset, &changeset);
   g_clear_pointer (&self->session, sqlite3session_delete);
@@ -1369,6 +1408,7 @@ _gloss_project_commit (GlossProject  *self,
       _gloss_project_rollback (self);
       return FALSE;
     }
+  self->in_write = FALSE;
 
   if (n_changeset > 0)
     {
@@ -1610,7 +1650,7 @@ gloss_project_poll_external_changes (GlossProject *self)
 
   g_return_val_if_fail (GLOSS_IS_PROJECT (self), FALSE);
 
-  if (self->session != NULL)
+  if (self->in_write)
     return FALSE;
   if (!query_single_int (self->db, "PRAGMA data_version", &version, NULL))
     return FALSE;

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <libxml/relaxng.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlwriter.h>
@@ -30,6 +32,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlRelaxNG, xmlRelaxNGFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlRelaxNGParserCtxt, xmlRelaxNGFreeParserCtxt)
 
 #define CANCEL_CHECK_INTERVAL 1024
+
+/* Imports of files up to this size are one step of undo. */
+#define UNDOABLE_IMPORT_MAX (16 << 20)
 
 static gboolean
 set_cancelled (GError **error)
@@ -2703,11 +2708,34 @@ import_all (Import  *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
+  g_autofree char *action = NULL;
+  struct stat st;
+
   if (!import_root (self, error))
     return FALSE;
 
-  if (!_gloss_project_begin (self->project, error))
-    return FALSE;
+  /* A large import is not recorded for undo: its changeset would hold every
+   * imported row in memory and double the file.  A backup copy stands in. */
+  if (g_stat (self->path, &st) == 0 && st.st_size > UNDOABLE_IMPORT_MAX)
+    {
+      g_autofree char *stamp = gloss_timestamp_now ();
+      g_autofree char *backup = NULL;
+
+      g_strdelimit (stamp, ":.", '-');
+      backup = g_strdup_printf ("%s.before-import-%s.bak",
+                                gloss_project_get_path (self->project), stamp);
+      if (!gloss_project_save_copy (self->project, backup, error))
+        return FALSE;
+      action = g_strdup_printf ("Import Gloss XML (not undoable; backup copy %s)", backup);
+      if (!_gloss_project_begin_untracked (self->project, error))
+        return FALSE;
+    }
+  else
+    {
+      action = g_strdup ("Import Gloss XML");
+      if (!_gloss_project_begin (self->project, error))
+        return FALSE;
+    }
 
   /* Annotations this import may match are those there before it: one bit
    * each marks the ones already matched, so a uuid twice in the file is
@@ -2739,7 +2767,7 @@ import_all (Import  *self,
       return set_cancelled (error);
     }
 
-  return _gloss_project_commit (self->project, "Import Gloss XML", error);
+  return _gloss_project_commit (self->project, action, error);
 }
 
 /**

@@ -1251,6 +1251,40 @@ test_sample_project (void)
   g_assert_false (gloss_project_can_undo (project));
 }
 
+/* A bulk write without a changeset is logged and ends the undo history. */
+static void
+test_untracked_write (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  gint64 doc;
+  g_autoptr(GlossProject) project = make_project (dir, "p.gloss", &doc);
+  g_autoptr(GError) error = NULL;
+  gint64 russia = code (project, "Actors/Russia");
+
+  gloss_project_add_annotation (project, doc, 0, 10, &russia, 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_can_undo (project));
+
+  g_assert_true (_gloss_project_begin_untracked (project, &error));
+  g_assert_cmpint (sqlite3_exec (_gloss_project_get_db (project),
+                                 "UPDATE annotation SET note = 'bulk'", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (_gloss_project_commit (project, "Bulk", &error));
+  g_assert_no_error (error);
+
+  g_assert_false (gloss_project_can_undo (project));
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM change WHERE action = 'Bulk' "
+                                        "AND changeset IS NULL"), ==, 1);
+
+  /* A rolled-back untracked write leaves nothing behind. */
+  g_assert_true (_gloss_project_begin_untracked (project, &error));
+  sqlite3_exec (_gloss_project_get_db (project), "UPDATE annotation SET note = 'gone'", NULL, NULL, NULL);
+  _gloss_project_rollback (project);
+  g_assert_cmpint (count_rows (project, "SELECT count (*) FROM annotation WHERE note = 'bulk'"), ==, 1);
+  gloss_project_add_annotation (project, doc, 20, 30, &russia, 1, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_can_undo (project));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1283,6 +1317,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/project/check-finds-bad-quote", test_check_finds_bad_quote);
   g_test_add_func ("/gloss/project/range-query", test_range_query);
   g_test_add_func ("/gloss/project/sample-project", test_sample_project);
+  g_test_add_func ("/gloss/project/untracked-write", test_untracked_write);
 
   return g_test_run ();
 }
