@@ -1084,6 +1084,144 @@ test_find_in_all_documents (Fixture       *fixture,
   gloss_find_bar_set_all_documents (setup.bar, FALSE);
 }
 
+/* Screenshots ----------------------------------------------------------------- */
+
+/* Renders @widget's window as it is now to GLOSS_SCREENSHOT_DIR/@name.png. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  GtkWidget *content = gtk_window_get_child (GTK_WINDOW (gtk_widget_get_root (widget)));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (content));
+  int width = gtk_widget_get_width (content);
+  int height = gtk_widget_get_height (content);
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (g_getenv ("GLOSS_SCREENSHOT_DIR"), file, NULL);
+  GdkRGBA background;
+
+  /* The window paints the background under its child. */
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (content), "window_bg_color", &background))
+    gdk_rgba_parse (&background, "white");
+  gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}
+
+/* Puts @child under a header bar titled @title in the fixture's window. */
+static void
+show_framed (Fixture    *fixture,
+             GtkWidget  *child,
+             const char *title,
+             int         width,
+             int         height)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
+  gtk_widget_set_vexpand (child, TRUE);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), child);
+  gtk_window_set_titlebar (fixture->window, gtk_label_new (NULL));
+  gtk_window_set_default_size (fixture->window, width, height);
+  show (fixture, box);
+}
+
+static void
+take_screenshots (Fixture    *fixture,
+                  const char *style)
+{
+  if (g_str_equal (style, "dark"))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  else
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  /* Annotation list */
+  {
+    GlossAnnotationList *list = GLOSS_ANNOTATION_LIST (gloss_annotation_list_new ());
+    g_autofree char *name = g_strconcat ("workbench-annotations-", style, NULL);
+
+    show_framed (fixture, GTK_WIDGET (list), "Annotations", 1100, 560);
+    gloss_annotation_list_set_project (list, fixture->project);
+    gloss_annotation_list_set_code_filter (list, resolve_code (fixture, "Actors/Russia"));
+    gloss_annotation_list_select (list, gloss_annotation_list_get_shown (list, 1));
+    gloss_test_wait_frames (GTK_WIDGET (list), 4);
+    save_screenshot (GTK_WIDGET (list), name);
+  }
+
+  /* Codebook editor */
+  {
+    GlossCodebookEditor *editor = GLOSS_CODEBOOK_EDITOR (gloss_codebook_editor_new ());
+    g_autofree char *name = g_strconcat ("workbench-codebook-", style, NULL);
+
+    show_framed (fixture, GTK_WIDGET (editor), "Codebook", 960, 640);
+    gloss_codebook_editor_set_project (editor, fixture->project);
+    gloss_codebook_editor_select_code (editor, resolve_code (fixture, "Actors/Russia"));
+    gloss_test_wait_frames (GTK_WIDGET (editor), 4);
+    save_screenshot (GTK_WIDGET (editor), name);
+  }
+
+  /* Find bar over the text, with the all-documents list */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) segments = gloss_project_list_segments (fixture->project, fixture->document, &error);
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+    GlossFindBar *bar = GLOSS_FIND_BAR (gloss_find_bar_new ());
+    GtkWidget *view = gloss_text_view_new ();
+    g_autofree char *name = g_strconcat ("workbench-find-", style, NULL);
+
+    gtk_widget_set_vexpand (scroller, TRUE);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+    gtk_box_append (GTK_BOX (box), GTK_WIDGET (bar));
+    gtk_box_append (GTK_BOX (box), scroller);
+    gloss_text_view_set_document (GLOSS_TEXT_VIEW (view), fixture->text, segments);
+    show_framed (fixture, box, "Sample interview", 1000, 700);
+    gloss_find_bar_set_project (bar, fixture->project);
+    gloss_find_bar_set_text_view (bar, GLOSS_TEXT_VIEW (view));
+    gloss_find_bar_set_document (bar, fixture->document);
+    gtk_widget_activate_action (GTK_WIDGET (bar), "find.show", NULL);
+    gloss_find_bar_set_query (bar, "Russia");
+    gloss_find_bar_set_all_documents (bar, TRUE);
+    gloss_find_bar_next (bar);
+    gloss_find_bar_next (bar);
+    gloss_test_wait_frames (view, 6);
+    save_screenshot (view, name);
+  }
+}
+
+static void
+test_screenshots (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_display ())
+    return;
+  if (g_getenv ("GLOSS_SCREENSHOT_DIR") == NULL)
+    {
+      g_test_skip ("set GLOSS_SCREENSHOT_DIR to take screenshots");
+      return;
+    }
+
+  /* A second document, so the all-documents list has two. */
+  gloss_project_add_document (fixture->project, "Follow-up interview",
+                              "Asked again about Russia, the analyst said the ties with Russia had "
+                              "deepened since the first interview.\n", NULL, NULL, &error);
+  g_assert_no_error (error);
+  take_screenshots (fixture, "light");
+  take_screenshots (fixture, "dark");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+}
+
 /* Wall-clock and CPU milliseconds since @wall / @cpu: the machine may be
  * shared, so both are printed. */
 typedef struct
@@ -1264,8 +1402,14 @@ main (int   argc,
   have_display = gtk_init_check ();
   if (have_display)
     {
+      g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
       adw_init ();
       g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+      /* The application's style sheet, as AdwApplication loads it. */
+      gtk_css_provider_load_from_resource (css, "/org/glossapp/Gloss/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     }
 
 #define ADD(path, func) \
@@ -1276,6 +1420,7 @@ main (int   argc,
   ADD ("/gloss/workbench/codebook/merge-delete-add", test_codebook_merge_delete_add);
   ADD ("/gloss/workbench/find/in-document", test_find_in_document);
   ADD ("/gloss/workbench/find/in-all-documents", test_find_in_all_documents);
+  ADD ("/gloss/workbench/screenshots", test_screenshots);
 #undef ADD
   g_test_add_func ("/gloss/workbench/annotation-list/large", test_list_large);
 

@@ -802,6 +802,11 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_STATUS:
       gtk_inscription_set_text (cell, status_label (item->status));
+      /* Most annotations are not reviewed: only the others stand out. */
+      if (item->status == GLOSS_REVIEW_UNREVIEWED)
+        gtk_widget_add_css_class (GTK_WIDGET (cell), "dim-label");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (cell), "dim-label");
       break;
     case COLUMN_CREATED:
     case COLUMN_MODIFIED:

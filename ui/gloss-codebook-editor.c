@@ -397,28 +397,41 @@ make_structure (GPtrArray *dimensions,
   return g_string_free (structure, FALSE);
 }
 
+/* "Actors · 14 codes · one per annotation", leaving out the kind when the
+ * dimension is named after it. */
 static char *
-dimension_detail (GlossDimension *dimension)
+dimension_detail (GlossDimension *dimension,
+                  guint           n_codes)
 {
   const char *kind = kind_label (dimension->kind);
+  GString *detail = g_string_new (NULL);
 
+  if (g_utf8_collate (kind, dimension->name) != 0)
+    g_string_append_printf (detail, "%s · ", kind);
+  g_string_append_printf (detail, ngettext ("%u code", "%u codes", n_codes), n_codes);
   if (dimension->level == GLOSS_LEVEL_ORDINAL)
-    /* Translators: a dimension's kind, and that its codes form an ordered scale */
-    return g_strdup_printf (_("%s · ordered"), kind);
-  if (!dimension->multiple)
-    /* Translators: a dimension's kind, and that an annotation takes one code of it */
-    return g_strdup_printf (_("%s · one per annotation"), kind);
-  return g_strdup (kind);
+    /* Translators: in a dimension's summary: its codes form an ordered scale */
+    g_string_append_printf (detail, " · %s", _("ordered"));
+  else if (!dimension->multiple)
+    /* Translators: in a dimension's summary: an annotation takes one code of it */
+    g_string_append_printf (detail, " · %s", _("one per annotation"));
+  return g_string_free (detail, FALSE);
 }
 
 /* Fills @node from the engine's data; TRUE when something shown changed. */
 static gboolean
 fill_dimension_node (GlossCodebookNode *node,
-                     GlossDimension    *dimension)
+                     GlossDimension    *dimension,
+                     GPtrArray         *codes)
 {
-  g_autofree char *detail = dimension_detail (dimension);
+  g_autofree char *detail = NULL;
+  guint n_codes = 0;
   gboolean changed = FALSE;
 
+  for (guint i = 0; i < codes->len; i++)
+    if (((GlossCode *) g_ptr_array_index (codes, i))->dimension == dimension->id)
+      n_codes++;
+  detail = dimension_detail (dimension, n_codes);
   node->is_dimension = TRUE;
   node->id = dimension->id;
   node->dimension = dimension->id;
@@ -496,7 +509,7 @@ rebuild_tree (GlossCodebookEditor *self)
       GlossDimension *dimension = g_ptr_array_index (self->dimensions, i);
       g_autoptr(GlossCodebookNode) node = g_object_new (GLOSS_TYPE_CODEBOOK_NODE, NULL);
 
-      fill_dimension_node (node, dimension);
+      fill_dimension_node (node, dimension, self->codes);
       node->index = i;
       g_hash_table_insert (self->dimension_nodes, &node->id, node);
       g_list_store_append (root, node);
@@ -582,7 +595,7 @@ gloss_codebook_editor_reload (GlossCodebookEditor  *self,
           GlossDimension *info = g_ptr_array_index (self->dimensions, i);
           GlossCodebookNode *node = g_hash_table_lookup (self->dimension_nodes, &info->id);
 
-          if (node != NULL && fill_dimension_node (node, info))
+          if (node != NULL && fill_dimension_node (node, info, self->codes))
             g_signal_emit (node, node_signals[NODE_CHANGED], 0);
         }
       for (guint i = 0; i < self->codes->len; i++)

@@ -22,7 +22,7 @@
 
 #define MAX_PAINTED  10000   /* more matches are counted, not painted */
 #define MAX_RESULTS  1000    /* rows in the all-documents list */
-#define CONTEXT_BEFORE 40    /* characters of context in a result row */
+#define CONTEXT_BEFORE 30    /* characters of context in a result row */
 #define CONTEXT_AFTER  80
 
 /* One result in the all-documents list. */
@@ -613,19 +613,21 @@ on_result_setup_cb (GtkSignalListItemFactory *factory,
                     GtkListItem              *list_item,
                     GlossFindBar             *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *snippet = gtk_label_new (NULL);
+  GtkWidget *title = gtk_label_new (NULL);
 
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (title, "caption");
-  gtk_widget_add_css_class (title, "dim-label");
   gtk_label_set_xalign (GTK_LABEL (snippet), 0);
   gtk_label_set_ellipsize (GTK_LABEL (snippet), PANGO_ELLIPSIZE_END);
   gtk_label_set_single_line_mode (GTK_LABEL (snippet), TRUE);
-  gtk_box_append (GTK_BOX (box), title);
+  gtk_widget_set_hexpand (snippet, TRUE);
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 18);
+  gtk_widget_add_css_class (title, "caption");
+  gtk_widget_add_css_class (title, "dim-label");
   gtk_box_append (GTK_BOX (box), snippet);
+  gtk_box_append (GTK_BOX (box), title);
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -636,11 +638,11 @@ on_result_bind_cb (GtkSignalListItemFactory *factory,
 {
   GlossFindResult *result = gtk_list_item_get_item (list_item);
   GtkWidget *box = gtk_list_item_get_child (list_item);
-  GtkWidget *title = gtk_widget_get_first_child (box);
-  GtkWidget *snippet = gtk_widget_get_next_sibling (title);
+  GtkWidget *snippet = gtk_widget_get_first_child (box);
+  GtkWidget *title = gtk_widget_get_next_sibling (snippet);
 
-  gtk_label_set_label (GTK_LABEL (title), result->title);
   gtk_label_set_markup (GTK_LABEL (snippet), result->markup);
+  gtk_label_set_label (GTK_LABEL (title), result->title);
 }
 
 static void
