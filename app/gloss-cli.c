@@ -14,6 +14,7 @@
 #include "gloss-agreement.h"
 #include "gloss-cli-private.h"
 #include "gloss-interchange-cli.h"
+#include "gloss-merge.h"
 #include "gloss-project.h"
 #include "gloss-text.h"
 
@@ -796,6 +797,7 @@ static const Command commands[] = {
   { "import", gloss_cli_import, N_("Import Gloss XML or REFI-QDA (.qdpx, .qdc)") },
   { "validate", gloss_cli_validate, N_("Validate Gloss XML against its schema") },
   { "agree", gloss_cli_agree, N_("Measure agreement between annotators") },
+  { "merge", gloss_cli_merge, N_("Merge other project files into a project") },
 };
 
 static void

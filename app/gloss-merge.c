@@ -2213,6 +2213,31 @@ make_backup (Merge    *m,
   return NULL;
 }
 
+/* Merges of up to this many source annotations are one step of undo. */
+#define UNDOABLE_MERGE_MAX 20000
+
+static gint64
+count_source_annotations (Merge *m)
+{
+  gint64 total = 0;
+
+  for (guint i = 0; i < m->sources->len; i++)
+    {
+      Source *src = m->sources->pdata[i];
+      sqlite3 *db = _gloss_project_get_db (src->project);
+      sqlite3_stmt *stmt = NULL;
+
+      if (sqlite3_prepare_v2 (db, "SELECT count (*) FROM annotation", -1, &stmt, NULL) == SQLITE_OK &&
+          sqlite3_step (stmt) == SQLITE_ROW)
+        total += sqlite3_column_int64 (stmt, 0);
+      else
+        total = G_MAXINT64 / 2;
+      sqlite3_finalize (stmt);
+    }
+
+  return total;
+}
+
 /**
  * gloss_merge:
  * @target: the project to merge into, writable
@@ -2275,7 +2300,11 @@ gloss_merge (GlossProject       *target,
       gloss_merge_report_clear (report);
       return FALSE;
     }
-  if (!_gloss_project_begin (target, error))
+  /* A large merge records no changeset for undo: it would hold every
+   * merged row in memory.  The backup copy made below stands in for undo. */
+  if (dry_run || count_source_annotations (&m) <= UNDOABLE_MERGE_MAX
+      ? !_gloss_project_begin (target, error)
+      : !_gloss_project_begin_untracked (target, error))
     {
       conn_restore (&m.conn, &saved);
       merge_clear (&m);

@@ -947,13 +947,17 @@ load_project_row (GlossProject  *self,
                   GError       **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
 
   if (sqlite3_prepare_v2 (self->db, "SELECT value FROM project WHERE key = 'uuid'", -1,
                           &stmt, NULL) != SQLITE_OK)
     return _gloss_project_fail (self, "project", error);
 
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     self->uuid = column_dup (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    return set_db_error (self->db, rc, self->path, error);
 
   if (self->uuid == NULL)
     {
