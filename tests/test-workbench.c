@@ -8,6 +8,7 @@
 
 #include "gloss-annotation-list.h"
 #include "gloss-codebook-editor.h"
+#include "gloss-document-properties.h"
 #include "gloss-find-bar.h"
 #include "gloss-project.h"
 #include "gloss-ui-test.h"
@@ -791,6 +792,156 @@ test_codebook_merge_delete_add (Fixture       *fixture,
   g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH);
 }
 
+/* Document properties ------------------------------------------------------------ */
+
+static void
+collect_entry_rows (GtkWidget  *widget,
+                    GHashTable *rows)
+{
+  if (ADW_IS_ENTRY_ROW (widget))
+    g_hash_table_insert (rows, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))),
+                         widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_entry_rows (child, rows);
+}
+
+/* The page's entry rows by title. */
+static GHashTable *
+entry_rows (GlossDocumentProperties *page)
+{
+  GHashTable *rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  collect_entry_rows (GTK_WIDGET (page), rows);
+  return rows;
+}
+
+static const char *
+row_text (GHashTable *rows,
+          const char *title)
+{
+  GtkEditable *row = g_hash_table_lookup (rows, title);
+
+  return row != NULL ? gtk_editable_get_text (row) : NULL;
+}
+
+static char *
+dup_attribute (Fixture    *fixture,
+               const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) attributes = gloss_project_list_attributes (fixture->project, fixture->document, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < attributes->len; i++)
+    {
+      GlossAttribute *attribute = g_ptr_array_index (attributes, i);
+
+      if (g_str_equal (attribute->key, key))
+        return g_strdup (attribute->value);
+    }
+  return NULL;
+}
+
+static void
+test_document_properties (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) rows = NULL;
+  g_autoptr(GlossDocument) document = NULL;
+  g_autofree char *value = NULL;
+  GlossDocumentProperties *page;
+  GtkWindow *window;
+
+  if (skip_without_display ())
+    return;
+
+  gtk_window_present (fixture->window);
+  window = gloss_document_properties_present (fixture->window, fixture->project, fixture->document);
+  gloss_test_wait_frames (GTK_WIDGET (window), 3);
+  page = GLOSS_DOCUMENT_PROPERTIES (find_descendant (GTK_WIDGET (window), GLOSS_TYPE_DOCUMENT_PROPERTIES));
+  g_assert_nonnull (page);
+  g_assert_cmpint (gloss_document_properties_get_document (page), ==, fixture->document);
+
+  /* What the sample has: the interviewee in its own row, the
+   * interviewer and the source as keys of their own. */
+  rows = entry_rows (page);
+  g_assert_cmpstr (row_text (rows, "Title"), ==, "Sample interview");
+  g_assert_cmpstr (row_text (rows, "Interviewee"), ==, "Andrew Korybko");
+  g_assert_cmpstr (row_text (rows, "Date"), ==, "2023-11-26");
+  g_assert_cmpstr (row_text (rows, "Place"), ==, "");
+  g_assert_cmpstr (row_text (rows, "Interviewer"), ==, "Aman Ullah");
+  g_assert_cmpstr (row_text (rows, "Source"), ==, "Global Village Space");
+  g_clear_pointer (&rows, g_hash_table_unref);
+
+  /* Title */
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-title", "s", "Korybko interview");
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (document->title, ==, "Korybko interview");
+  g_clear_pointer (&document, gloss_document_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-title", "s", "   ");
+  g_assert_nonnull (gloss_document_properties_get_message (page));
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_cmpstr (document->title, ==, "Korybko interview");
+  g_clear_pointer (&document, gloss_document_free);
+
+  /* Attributes: change, add, add a key of one's own, remove one. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-attribute", "(ss)", "interviewee", "A. Korybko");
+  value = dup_attribute (fixture, "interviewee");
+  g_assert_cmpstr (value, ==, "A. Korybko");
+  g_clear_pointer (&value, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-attribute", "(ss)", "place", "Islamabad");
+  value = dup_attribute (fixture, "place");
+  g_assert_cmpstr (value, ==, "Islamabad");
+  g_clear_pointer (&value, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-attribute", "(ss)", "language", "English");
+  value = dup_attribute (fixture, "language");
+  g_assert_cmpstr (value, ==, "English");
+  g_clear_pointer (&value, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-attribute", "(ss)", "interviewer", "");
+  value = dup_attribute (fixture, "interviewer");
+  g_assert_null (value);
+  rows = entry_rows (page);
+  g_assert_cmpstr (row_text (rows, "Language"), ==, "English");
+  g_assert_null (row_text (rows, "Interviewer"));
+
+  /* A key typed into the adding row waits for its value. */
+  gtk_editable_set_text (GTK_EDITABLE (g_hash_table_lookup (rows, "Add an Attribute: Type Its Name")), "recorder");
+  g_signal_emit_by_name (g_hash_table_lookup (rows, "Add an Attribute: Type Its Name"), "apply");
+  g_clear_pointer (&rows, g_hash_table_unref);
+  rows = entry_rows (page);
+  g_assert_cmpstr (row_text (rows, "Recorder"), ==, "");
+  value = dup_attribute (fixture, "recorder");
+  g_assert_null (value);
+  gtk_editable_set_text (GTK_EDITABLE (g_hash_table_lookup (rows, "Recorder")), "Zoom H5");
+  g_signal_emit_by_name (g_hash_table_lookup (rows, "Recorder"), "apply");
+  value = dup_attribute (fixture, "recorder");
+  g_assert_cmpstr (value, ==, "Zoom H5");
+  g_clear_pointer (&value, g_free);
+  g_clear_pointer (&rows, g_hash_table_unref);
+
+  /* Memo */
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-memo", "s", "Checked against the audio.");
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_cmpstr (document->memo, ==, "Checked against the audio.");
+  g_clear_pointer (&document, gloss_document_free);
+  gtk_widget_activate_action (GTK_WIDGET (page), "properties.set-memo", "s", "");
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_null (document->memo);
+  g_clear_pointer (&document, gloss_document_free);
+
+  /* A change made elsewhere shows. */
+  g_assert_true (gloss_project_set_attribute (fixture->project, fixture->document, "date", "2023-11-27", &error));
+  g_assert_no_error (error);
+  gloss_test_wait_frames (GTK_WIDGET (window), 2);
+  rows = entry_rows (page);
+  g_assert_cmpstr (row_text (rows, "Date"), ==, "2023-11-27");
+
+  gtk_window_destroy (window);
+}
+
 /* Find bar ------------------------------------------------------------------ */
 
 typedef struct
@@ -1169,6 +1320,18 @@ take_screenshots (Fixture    *fixture,
     save_screenshot (GTK_WIDGET (editor), name);
   }
 
+  /* Document properties, in their own window */
+  {
+    GtkWindow *window = gloss_document_properties_present (fixture->window, fixture->project,
+                                                           fixture->document);
+    g_autofree char *name = g_strconcat ("workbench-document-", style, NULL);
+
+    gtk_window_set_default_size (window, 600, 760);
+    gloss_test_wait_frames (GTK_WIDGET (window), 4);
+    save_screenshot (GTK_WIDGET (window), name);
+    gtk_window_destroy (window);
+  }
+
   /* Find bar over the text, with the all-documents list */
   {
     g_autoptr(GError) error = NULL;
@@ -1418,6 +1581,7 @@ main (int   argc,
   ADD ("/gloss/workbench/annotation-list/select-activate-sort", test_list_select_activate_sort);
   ADD ("/gloss/workbench/codebook/edit", test_codebook_edit);
   ADD ("/gloss/workbench/codebook/merge-delete-add", test_codebook_merge_delete_add);
+  ADD ("/gloss/workbench/document-properties", test_document_properties);
   ADD ("/gloss/workbench/find/in-document", test_find_in_document);
   ADD ("/gloss/workbench/find/in-all-documents", test_find_in_all_documents);
   ADD ("/gloss/workbench/screenshots", test_screenshots);
