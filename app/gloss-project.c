@@ -454,9 +454,12 @@ configure_connection (sqlite3  *db,
     rc = sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   /* 32 MiB of page cache: a project of 100,000 annotations is read once,
    * not page by page on every listing.  (No mmap: a file truncated by
-   * another program would turn reads into SIGBUS.) */
+   * another program would turn reads into SIGBUS.)  This pragma reads the
+   * schema, so on a file with a hot journal (read-only connection) or a
+   * damaged header it fails: that is left to the checks that follow, which
+   * roll the journal back or explain the damage. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
+    sqlite3_exec (db, "PRAGMA cache_size = -32768", NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
     return set_db_error (db, rc, "configure", error);
