@@ -8,6 +8,8 @@
 #include <glib/gstdio.h>
 
 #include "gloss-agreement.h"
+#include "gloss-compare-view.h"
+#include "gloss-disagreements.h"
 #include "gloss-interchange.h"
 #include "gloss-project.h"
 #include "gloss-transfer-dialog.h"
@@ -643,6 +645,557 @@ test_close_while_running (Fixture       *fixture,
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* Compare ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  char *a;   /* alice's copy of the sample: the current project */
+  char *b;   /* bob's copy */
+} Pair;
+
+static void
+pair_clear (Pair *pair)
+{
+  g_free (pair->a);
+  g_free (pair->b);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Pair, pair_clear)
+
+static void
+annotate_path (GlossProject *project,
+               gint64        document,
+               gint64        start,
+               gint64        end,
+               const char   *code_path,
+               const char   *annotator)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 code = gloss_project_resolve_code (project, code_path, &error);
+  gint64 id;
+
+  g_assert_no_error (error);
+  id = gloss_project_add_annotation (project, document, start, end, &code, 1, NULL, annotator,
+                                     &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+}
+
+/* Two copies of the sample; alice annotates one and bob the other, partly
+ * alike.  With @without_example, the sample's own annotations are deleted
+ * first, so alice and bob are the only analysts. */
+static void
+make_pair (Fixture  *fixture,
+           gboolean  without_example,
+           Pair     *pair)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) a = NULL;
+  g_autoptr(GlossProject) b = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  gint64 doc;
+
+  if (without_example)
+    {
+      GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+      g_autoptr(GPtrArray) annotations = gloss_project_list_annotations (fixture->project, &filter,
+                                                                         &error);
+
+      g_assert_no_error (error);
+      for (guint i = 0; i < annotations->len; i++)
+        {
+          gloss_project_delete_annotation (fixture->project,
+                                           ((GlossAnnotation *) annotations->pdata[i])->id, &error);
+          g_assert_no_error (error);
+        }
+    }
+
+  pair->a = path_in (fixture, "alice.gloss");
+  pair->b = path_in (fixture, "bob.gloss");
+  g_assert_true (gloss_project_save_copy (fixture->project, pair->a, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_save_copy (fixture->project, pair->b, &error));
+  g_assert_no_error (error);
+
+  a = gloss_project_open (pair->a, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  b = gloss_project_open (pair->b, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  documents = gloss_project_list_documents (a, &error);
+  g_assert_no_error (error);
+  doc = ((GlossDocument *) documents->pdata[0])->id;
+
+  /* Stance: agreement on three spans, different codes on two. */
+  for (guint i = 0; i < 5; i++)
+    {
+      gint64 start = 100 + 200 * i;
+
+      annotate_path (a, doc, start, start + 40, i % 2 ? "Stance/cooperative" : "Stance/neutral",
+                     "alice");
+      annotate_path (b, doc, start, start + 40,
+                     i < 3 ? (i % 2 ? "Stance/cooperative" : "Stance/neutral") : "Stance/strained",
+                     "bob");
+    }
+  /* Actors: one span alice alone marks, one overlapping pair. */
+  annotate_path (a, doc, 1500, 1530, "Actors/Russia", "alice");
+  annotate_path (a, doc, 1700, 1760, "Actors/China", "alice");
+  annotate_path (b, doc, 1720, 1790, "Actors/China", "bob");
+  annotate_path (b, doc, 1900, 1940, "Actors/India", "bob");
+  annotate_path (a, doc, 1900, 1940, "Actors/India", "alice");
+}
+
+typedef struct
+{
+  gboolean done;
+  gboolean success;
+} CompareDone;
+
+static void
+on_compare_finished_cb (GlossCompareView *view,
+                        gboolean          success,
+                        CompareDone      *done)
+{
+  done->done = TRUE;
+  done->success = success;
+}
+
+static gboolean
+wait_compare (GlossCompareView *view)
+{
+  CompareDone done = { 0 };
+  gboolean timed_out = FALSE;
+  gulong handler = g_signal_connect (view, "finished", G_CALLBACK (on_compare_finished_cb), &done);
+  guint timeout = g_timeout_add_seconds (60, gloss_test_timeout_cb, &timed_out);
+
+  while (!done.done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  g_signal_handler_disconnect (view, handler);
+  g_assert_false (timed_out);
+  return done.success;
+}
+
+static GlossAgreementReport *
+engine_report (const char *a,
+               const char *b)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) pa = gloss_project_open (a, GLOSS_OPEN_READ_ONLY, &error);
+  g_autoptr(GlossProject) pb = NULL;
+  GlossAgreementReport *report;
+
+  g_assert_no_error (error);
+  pb = gloss_project_open (b, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  report = gloss_agreement_compare ((GlossProject *[]) { pa, pb }, 2, NULL, NULL, &error);
+  g_assert_no_error (error);
+  return report;
+}
+
+static GlossDisagreementSet *
+engine_disagreements (const char *a,
+                      const char *b)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) pa = gloss_project_open (a, GLOSS_OPEN_READ_ONLY, &error);
+  g_autoptr(GlossProject) pb = NULL;
+  GlossDisagreementSet *set;
+
+  g_assert_no_error (error);
+  pb = gloss_project_open (b, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  set = gloss_disagreements_find ((GlossProject *[]) { pa, pb }, 2, &error);
+  g_assert_no_error (error);
+  return set;
+}
+
+/* The text the panel should show for @figure. */
+static char *
+expected_text (GlossFigure figure,
+               gboolean    percent)
+{
+  if (isnan (figure.value))
+    return g_strdup ("undefined");
+  if (percent)
+    return g_strdup_printf ("%.1f %%", figure.value * 100.0);
+  return g_strdup_printf ("%.3f", figure.value);
+}
+
+static void
+check_figure (GlossCompareView *view,
+              const char       *key,
+              GlossFigure       figure,
+              gboolean          percent,
+              guint            *n_undefined)
+{
+  g_autofree char *expected = expected_text (figure, percent);
+  g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, figure.units);
+  const char *shown = gloss_compare_view_get_figure_text (view, key);
+
+  g_test_message ("%s: %s = %s", gloss_compare_view_get_dimension (view), key, shown);
+  g_assert_cmpstr (shown, ==, expected);
+  if (isnan (figure.value))
+    (*n_undefined)++;
+  /* Never 0 or 1 in place of an undefined figure. */
+  if (isnan (figure.value))
+    {
+      g_assert_cmpstr (shown, !=, "0.000");
+      g_assert_cmpstr (shown, !=, "1.000");
+    }
+}
+
+/* Every dimension's figures as the engine computes them, "undefined" where
+ * it says undefined, and each with its unit count. */
+static guint
+check_all_figures (GlossCompareView     *view,
+                   GlossAgreementReport *report)
+{
+  guint n_undefined = 0;
+
+  for (guint i = 0; i < report->dimensions->len; i++)
+    {
+      GlossAgreementDimension *dim = report->dimensions->pdata[i];
+      g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, dim->krippendorff_alpha.units);
+
+      g_assert_true (gloss_compare_view_set_dimension (view, dim->name));
+      g_assert_cmpstr (gloss_compare_view_get_dimension (view), ==, dim->name);
+
+      check_figure (view, "percent_agreement", dim->percent_agreement, TRUE, &n_undefined);
+      check_figure (view, "cohen_kappa", dim->cohen_kappa, FALSE, &n_undefined);
+      check_figure (view, "fleiss_kappa", dim->fleiss_kappa, FALSE, &n_undefined);
+      check_figure (view, "krippendorff_alpha", dim->krippendorff_alpha, FALSE, &n_undefined);
+      check_figure (view, "alpha_u", dim->alpha_u_pooled, FALSE, &n_undefined);
+      check_figure (view, "f1_exact", dim->f1_exact, FALSE, &n_undefined);
+      check_figure (view, "f1_overlap", dim->f1_overlap, FALSE, &n_undefined);
+      if (dim->level == GLOSS_LEVEL_ORDINAL)
+        check_figure (view, "krippendorff_alpha_ordinal", dim->krippendorff_alpha_ordinal, FALSE,
+                      &n_undefined);
+      else
+        g_assert_null (gloss_compare_view_get_figure_text (view, "krippendorff_alpha_ordinal"));
+
+      /* The unit count is stated beside the figure. */
+      g_assert_nonnull (strstr (gloss_compare_view_get_figure_units (view, "krippendorff_alpha"),
+                                units));
+    }
+
+  return n_undefined;
+}
+
+static GlossCompareView *
+compare_view (const char *current,
+              GtkWindow **window)
+{
+  GlossCompareView *view = gloss_compare_view_new (current);
+
+  *window = gloss_compare_view_present_window (view, NULL);
+  gtk_window_set_default_size (*window, 760, 900);
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "empty");
+  return view;
+}
+
+static void
+test_compare_three_analysts (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_auto(Pair) pair = { 0 };
+  g_autoptr(GlossAgreementReport) report = NULL;
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+  guint n_undefined;
+
+  if (skip_without_display ())
+    return;
+
+  make_pair (fixture, FALSE, &pair);
+  view = compare_view (pair.a, &window);
+  gloss_compare_view_compare (view, (const char *[]) { pair.b, NULL });
+  g_assert_true (gloss_compare_view_is_running (view));
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "running");
+  g_assert_true (wait_compare (view));
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "results");
+
+  report = engine_report (pair.a, pair.b);
+  /* Example (the sample's annotations, in both files), alice and bob. */
+  g_assert_cmpuint (report->raters->len, ==, 3);
+  g_assert_cmpuint (gloss_compare_view_get_n_analysts (view), ==, 3);
+  for (guint i = 0; i < report->raters->len; i++)
+    g_assert_cmpstr (gloss_compare_view_get_analyst_name (view, i), ==,
+                     ((GlossAgreementRater *) report->raters->pdata[i])->name);
+
+  n_undefined = check_all_figures (view, report);
+  /* Cohen's kappa needs exactly two analysts: undefined in every dimension. */
+  g_assert_cmpuint (n_undefined, >=, report->dimensions->len);
+  for (guint i = 0; i < report->dimensions->len; i++)
+    g_assert_true (isnan (((GlossAgreementDimension *) report->dimensions->pdata[i])->cohen_kappa.value));
+  g_assert_true (gloss_compare_view_set_dimension (view, "Stance"));
+  g_assert_cmpstr (gloss_compare_view_get_figure_text (view, "cohen_kappa"), ==, "undefined");
+  g_assert_nonnull (strstr (gloss_compare_view_get_figure_units (view, "cohen_kappa"),
+                            "exactly two analysts"));
+  g_assert_false (gloss_compare_view_set_dimension (view, "No such dimension"));
+
+  gtk_window_destroy (window);
+}
+
+static void
+test_compare_two_analysts (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_auto(Pair) pair = { 0 };
+  g_autoptr(GlossAgreementReport) report = NULL;
+  GlossAgreementDimension *stance = NULL;
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  make_pair (fixture, TRUE, &pair);
+  view = compare_view (pair.a, &window);
+  gloss_compare_view_compare (view, (const char *[]) { pair.b, NULL });
+  g_assert_true (wait_compare (view));
+
+  report = engine_report (pair.a, pair.b);
+  g_assert_cmpuint (report->raters->len, ==, 2);
+  g_assert_cmpuint (gloss_compare_view_get_n_analysts (view), ==, 2);
+  check_all_figures (view, report);
+
+  /* Stance: alice and bob agree on three of the five spans. */
+  for (guint i = 0; i < report->dimensions->len; i++)
+    if (g_str_equal (((GlossAgreementDimension *) report->dimensions->pdata[i])->name, "Stance"))
+      stance = report->dimensions->pdata[i];
+  g_assert_nonnull (stance);
+  g_assert_false (isnan (stance->cohen_kappa.value));
+  g_assert_cmpint (stance->percent_agreement.units, ==, 5);
+  g_assert_cmpfloat_with_epsilon (stance->percent_agreement.value, 0.6, 1e-9);
+  g_assert_true (gloss_compare_view_set_dimension (view, "Stance"));
+  g_assert_cmpstr (gloss_compare_view_get_figure_text (view, "percent_agreement"), ==, "60.0 %");
+  g_assert_nonnull (strstr (gloss_compare_view_get_figure_units (view, "percent_agreement"), "5 "));
+
+  gtk_window_destroy (window);
+}
+
+typedef struct
+{
+  gint64 document;
+  gint64 start;
+  gint64 end;
+  guint  n_emissions;
+} Activated;
+
+static void
+on_disagreement_activated_cb (GlossCompareView *view,
+                              gint64            document,
+                              gint64            start,
+                              gint64            end,
+                              Activated        *activated)
+{
+  activated->document = document;
+  activated->start = start;
+  activated->end = end;
+  activated->n_emissions++;
+}
+
+static void
+on_spans_changed_cb (GlossCompareView *view,
+                     guint            *n_changed)
+{
+  (*n_changed)++;
+}
+
+static void
+test_compare_disagreements (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Pair) pair = { 0 };
+  g_autoptr(GlossDisagreementSet) set = NULL;
+  g_autoptr(GlossProject) a = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GArray) spans = NULL;
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+  GListModel *model;
+  Activated activated = { 0 };
+  guint n_changed = 0;
+  guint n_stance = 0, n_actors = 0;
+  gint64 doc;
+  guint actors = G_MAXUINT, stance = G_MAXUINT;
+  GdkRGBA color;
+
+  if (skip_without_display ())
+    return;
+
+  make_pair (fixture, TRUE, &pair);
+  a = gloss_project_open (pair.a, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  documents = gloss_project_list_documents (a, &error);
+  g_assert_no_error (error);
+  doc = ((GlossDocument *) documents->pdata[0])->id;
+
+  view = compare_view (pair.a, &window);
+  g_signal_connect (view, "disagreement-activated", G_CALLBACK (on_disagreement_activated_cb),
+                    &activated);
+  g_signal_connect (view, "spans-changed", G_CALLBACK (on_spans_changed_cb), &n_changed);
+  gloss_compare_view_compare (view, (const char *[]) { pair.b, NULL });
+  g_assert_true (wait_compare (view));
+  g_assert_cmpuint (n_changed, >=, 1);
+
+  set = engine_disagreements (pair.a, pair.b);
+  for (guint i = 0; i < set->dimensions->len; i++)
+    {
+      if (g_str_equal (set->dimensions->pdata[i], "Actors"))
+        actors = i;
+      if (g_str_equal (set->dimensions->pdata[i], "Stance"))
+        stance = i;
+    }
+  for (guint i = 0; i < set->items->len; i++)
+    {
+      const GlossDisagreement *d = &g_array_index (set->items, GlossDisagreement, i);
+
+      n_stance += d->dimension == stance;
+      n_actors += d->dimension == actors;
+    }
+  /* Two spans with different stances; alice's Russia alone and the
+   * overlapping China spans. */
+  g_assert_cmpuint (n_stance, ==, 2);
+  g_assert_cmpuint (n_actors, ==, 2);
+
+  n_changed = 0;
+  g_assert_true (gloss_compare_view_set_dimension (view, "Stance"));
+  model = gloss_compare_view_get_disagreements (view);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_stance);
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  /* The analysts' spans, side by side: alice's and bob's five each. */
+  spans = gloss_compare_view_dup_spans (view, doc);
+  g_assert_cmpuint (spans->len, ==, 10);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      GlossCompareSpan *span = &g_array_index (spans, GlossCompareSpan, i);
+
+      g_assert_cmpuint (span->analyst, <, 2);
+      gloss_compare_view_get_analyst_color (view, span->analyst, &color);
+      g_assert_true (gdk_rgba_equal (&color, &span->color));
+      if (i > 0)
+        g_assert_cmpint (span->start, >=, g_array_index (spans, GlossCompareSpan, i - 1).start);
+    }
+  g_clear_pointer (&spans, g_array_unref);
+  /* Two analysts, two colours. */
+  {
+    GdkRGBA first, second;
+
+    gloss_compare_view_get_analyst_color (view, 0, &first);
+    gloss_compare_view_get_analyst_color (view, 1, &second);
+    g_assert_false (gdk_rgba_equal (&first, &second));
+  }
+  spans = gloss_compare_view_dup_spans (view, doc + 1000);
+  g_assert_cmpuint (spans->len, ==, 0);
+  g_clear_pointer (&spans, g_array_unref);
+
+  /* Activating the first row: the window is asked to show it. */
+  gloss_compare_view_activate_disagreement (view, 0);
+  g_assert_cmpuint (activated.n_emissions, ==, 1);
+  g_assert_cmpint (activated.document, ==, doc);
+  g_assert_cmpint (activated.start, ==, 700);
+  g_assert_cmpint (activated.end, ==, 740);
+  /* Out of range: nothing. */
+  gloss_compare_view_activate_disagreement (view, 99);
+  g_assert_cmpuint (activated.n_emissions, ==, 1);
+
+  g_assert_true (gloss_compare_view_set_dimension (view, "Actors"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_actors);
+  gloss_compare_view_activate_disagreement (view, 1);
+  g_assert_cmpint (activated.start, ==, 1700);
+  g_assert_cmpint (activated.end, ==, 1790);
+  spans = gloss_compare_view_dup_spans (view, doc);
+  g_assert_cmpuint (spans->len, ==, 5);
+
+  gtk_window_destroy (window);
+}
+
+/* The same annotator name with different identities: reported, kept apart. */
+static void
+test_compare_name_clash (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *a_path = path_in (fixture, "one.gloss");
+  g_autofree char *b_path = path_in (fixture, "two.gloss");
+  g_autoptr(GlossProject) b = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autofree char *text = NULL;
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+  gboolean existed = TRUE;
+  gint64 doc_b;
+
+  if (skip_without_display ())
+    return;
+
+  g_assert_true (gloss_project_save_copy (fixture->project, a_path, &error));
+  g_assert_no_error (error);
+  documents = gloss_project_list_documents (fixture->project, &error);
+  g_assert_no_error (error);
+  text = gloss_project_dup_text (fixture->project, ((GlossDocument *) documents->pdata[0])->id,
+                                 &error);
+  g_assert_no_error (error);
+
+  /* A separate project by another "Example": the same text and codebook
+   * paths, other UUIDs. */
+  b = gloss_project_create (b_path, "Example", FALSE, &error);
+  g_assert_no_error (error);
+  doc_b = gloss_project_add_document (b, "Interview", text, NULL, &existed, &error);
+  g_assert_no_error (error);
+  annotate_path (b, doc_b, 10, 50, "Stance/neutral", "Example");
+  g_clear_object (&b);
+
+  view = compare_view (a_path, &window);
+  gloss_compare_view_compare (view, (const char *[]) { b_path, NULL });
+  g_assert_true (wait_compare (view));
+  g_assert_cmpuint (gloss_compare_view_get_n_analysts (view), ==, 2);
+  g_assert_cmpstr (gloss_compare_view_get_analyst_name (view, 0), !=,
+                   gloss_compare_view_get_analyst_name (view, 1));
+  g_assert_nonnull (gloss_compare_view_get_notes_text (view));
+  g_assert_nonnull (strstr (gloss_compare_view_get_notes_text (view), "“Example”"));
+
+  gtk_window_destroy (window);
+}
+
+/* A file that is not a project: the engine's message, nothing else. */
+static void
+test_compare_bad_file (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bad = path_in (fixture, "notes.gloss");
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  g_file_set_contents (bad, "just some notes", -1, &error);
+  g_assert_no_error (error);
+
+  view = compare_view (fixture->path, &window);
+  gloss_compare_view_compare (view, (const char *[]) { bad, NULL });
+  g_assert_false (wait_compare (view));
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "error");
+  g_assert_nonnull (gloss_compare_view_get_error_message (view));
+  g_assert_nonnull (strstr (gloss_compare_view_get_error_message (view), "notes.gloss"));
+  g_assert_null (gloss_compare_view_get_report (view));
+
+  /* Cancelled at once: back where it was, no results. */
+  gloss_compare_view_compare (view, (const char *[]) { fixture->path, NULL });
+  gloss_compare_view_cancel (view);
+  g_assert_false (wait_compare (view));
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "empty");
+  g_assert_null (gloss_compare_view_get_report (view));
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +1228,11 @@ main (int   argc,
   ADD ("/gloss/dialogs/import-xml", test_import_xml);
   ADD ("/gloss/dialogs/import-bad-file", test_import_bad_file);
   ADD ("/gloss/dialogs/import-cancel", test_import_cancel);
+  ADD ("/gloss/dialogs/compare-three-analysts", test_compare_three_analysts);
+  ADD ("/gloss/dialogs/compare-two-analysts", test_compare_two_analysts);
+  ADD ("/gloss/dialogs/compare-disagreements", test_compare_disagreements);
+  ADD ("/gloss/dialogs/compare-name-clash", test_compare_name_clash);
+  ADD ("/gloss/dialogs/compare-bad-file", test_compare_bad_file);
 #undef ADD
 
   status = g_test_run ();
