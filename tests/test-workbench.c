@@ -8,8 +8,10 @@
 
 #include "gloss-annotation-list.h"
 #include "gloss-codebook-editor.h"
+#include "gloss-application.h"
 #include "gloss-document-properties.h"
 #include "gloss-find-bar.h"
+#include "gloss-preferences.h"
 #include "gloss-project.h"
 #include "gloss-ui-test.h"
 
@@ -942,6 +944,231 @@ test_document_properties (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+/* Preferences, about, shortcuts ---------------------------------------------------- */
+
+static void
+collect_rows (GtkWidget  *widget,
+              GType       type,
+              GHashTable *rows)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_hash_table_insert (rows, g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget))), widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, type, rows);
+}
+
+static void
+test_preferences (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GHashTable) combos = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *annotator = NULL;
+  g_autofree char *nick = NULL;
+  GlossPreferences *preferences;
+  AdwComboRow *highlight, *style;
+  GtkSpinButton *zoom;
+  GtkSwitch *snap;
+  GtkEditable *name;
+
+  if (skip_without_display ())
+    return;
+
+  settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_string (settings, "annotator", "Tester");
+  g_settings_set_double (settings, "zoom", 1.5);
+  g_settings_set_boolean (settings, "snap-to-words", TRUE);
+  g_settings_set_string (settings, "highlight-style", "bands");
+  g_settings_set_string (settings, "color-scheme", "default");
+
+  preferences = gloss_preferences_new (settings);
+  g_assert_true (gloss_preferences_get_settings (preferences) == settings);
+  gtk_window_present (GTK_WINDOW (preferences));
+  gloss_test_wait_frames (GTK_WIDGET (preferences), 2);
+
+  collect_rows (GTK_WIDGET (preferences), ADW_TYPE_COMBO_ROW, combos);
+  collect_rows (GTK_WIDGET (preferences), ADW_TYPE_ENTRY_ROW, entries);
+  highlight = g_hash_table_lookup (combos, "Highlights");
+  style = g_hash_table_lookup (combos, "Style");
+  name = g_hash_table_lookup (entries, "Your Name");
+  zoom = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON));
+  snap = GTK_SWITCH (find_descendant (GTK_WIDGET (preferences), GTK_TYPE_SWITCH));
+  g_assert_nonnull (highlight);
+  g_assert_nonnull (style);
+  g_assert_nonnull (name);
+  g_assert_nonnull (zoom);
+  g_assert_nonnull (snap);
+
+  /* The settings show... */
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Tester");
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (zoom), 150.0, 0.001);
+  g_assert_true (gtk_switch_get_active (snap));
+  g_assert_cmpuint (adw_combo_row_get_selected (highlight), ==, 0);
+  g_assert_cmpuint (adw_combo_row_get_selected (style), ==, 0);
+
+  /* ...and follow changes made elsewhere. */
+  g_settings_set_string (settings, "highlight-style", "underline");
+  g_assert_cmpuint (adw_combo_row_get_selected (highlight), ==, 1);
+  g_settings_set_string (settings, "color-scheme", "light");
+  g_assert_cmpuint (adw_combo_row_get_selected (style), ==, 1);
+  g_settings_set_double (settings, "zoom", 0.5);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (zoom), 50.0, 0.001);
+  g_settings_set_string (settings, "annotator", "Someone else");
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Someone else");
+
+  /* Changes in the window reach the settings. */
+  adw_combo_row_set_selected (highlight, 2);
+  nick = g_settings_get_string (settings, "highlight-style");
+  g_assert_cmpstr (nick, ==, "background");
+  g_clear_pointer (&nick, g_free);
+  adw_combo_row_set_selected (style, 2);
+  nick = g_settings_get_string (settings, "color-scheme");
+  g_assert_cmpstr (nick, ==, "dark");
+  g_clear_pointer (&nick, g_free);
+  gtk_spin_button_set_value (zoom, 200);
+  g_assert_cmpfloat_with_epsilon (g_settings_get_double (settings, "zoom"), 2.0, 0.001);
+  gtk_switch_set_active (snap, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "snap-to-words"));
+
+  /* The annotator's name is written when applied, trimmed; an empty one is refused. */
+  gtk_editable_set_text (name, "  Maria  ");
+  annotator = g_settings_get_string (settings, "annotator");
+  g_assert_cmpstr (annotator, ==, "Someone else");
+  g_clear_pointer (&annotator, g_free);
+  g_signal_emit_by_name (name, "apply");
+  annotator = g_settings_get_string (settings, "annotator");
+  g_assert_cmpstr (annotator, ==, "Maria");
+  g_clear_pointer (&annotator, g_free);
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Maria");
+  gtk_editable_set_text (name, "   ");
+  g_signal_emit_by_name (name, "apply");
+  annotator = g_settings_get_string (settings, "annotator");
+  g_assert_cmpstr (annotator, ==, "Maria");
+  g_assert_cmpstr (gtk_editable_get_text (name), ==, "Maria");
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_settings_set_string (settings, "color-scheme", "default");
+}
+
+static void
+test_about (void)
+{
+  GtkWindow *parent;
+  AdwAboutWindow *about;
+
+  if (skip_without_display ())
+    return;
+
+  parent = GTK_WINDOW (gtk_window_new ());
+  gtk_window_present (parent);
+  gloss_show_about (parent);
+  about = ADW_ABOUT_WINDOW (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
+  g_assert_nonnull (about);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == parent);
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Gloss");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpstr (adw_about_window_get_application_icon (about), ==, APPLICATION_ID);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (GTK_WINDOW (about));
+  gtk_window_destroy (parent);
+}
+
+static void
+collect_accelerators (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accelerator = NULL;
+      g_auto(GStrv) keys = NULL;
+
+      g_object_get (widget, "accelerator", &accelerator, NULL);
+      keys = g_strsplit (accelerator != NULL ? accelerator : "", " ", -1);
+      for (guint i = 0; keys[i] != NULL; i++)
+        {
+          guint key = 0;
+          GdkModifierType mods = 0;
+
+          if (keys[i][0] == '\0')
+            continue;
+          g_assert_true (gtk_accelerator_parse (keys[i], &key, &mods));
+          g_ptr_array_add (found, gtk_accelerator_name (key, mods));
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_accelerators (child, found);
+}
+
+static gboolean
+lists_accelerator (GPtrArray  *found,
+                   const char *accelerator)
+{
+  guint key = 0;
+  GdkModifierType mods = 0;
+  g_autofree char *name = NULL;
+
+  g_assert_true (gtk_accelerator_parse (accelerator, &key, &mods));
+  name = gtk_accelerator_name (key, mods);
+  for (guint i = 0; i < found->len; i++)
+    if (g_str_equal (g_ptr_array_index (found, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every accelerator the application sets, and the find bar's and the
+ * codebook editor's, appear in the shortcuts window. */
+static void
+test_shortcuts_window (void)
+{
+  static const char *widget_accels[] = {
+    "<Control>f", "<Control>g", "<Shift><Control>g", "<Alt>Up", "<Alt>Down", "Insert", "Delete", "Escape",
+  };
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GlossApplication) application = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) actions = NULL;
+  GtkWindow *window;
+
+  if (skip_without_display ())
+    return;
+
+  builder = gtk_builder_new_from_resource ("/org/glossapp/Gloss/gloss-shortcuts.ui");
+  window = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (window));
+  collect_accelerators (GTK_WIDGET (window), found);
+  g_assert_cmpuint (found->len, >, 20);
+
+  for (guint i = 0; i < G_N_ELEMENTS (widget_accels); i++)
+    g_assert_true (lists_accelerator (found, widget_accels[i]));
+
+  /* The application's own, as it sets them at start-up. */
+  application = gloss_application_new ();
+  g_application_set_flags (G_APPLICATION (application),
+                           g_application_get_flags (G_APPLICATION (application)) | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
+  g_assert_no_error (error);
+  actions = gtk_application_list_action_descriptions (GTK_APPLICATION (application));
+  g_assert_nonnull (actions[0]);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (application), actions[i]);
+      gboolean listed = FALSE;
+
+      /* One of an action's accelerators is enough: the others are variants
+       * (keypad keys, Ctrl+= for Ctrl++). */
+      for (guint j = 0; accels[j] != NULL && !listed; j++)
+        listed = lists_accelerator (found, accels[j]);
+      if (!listed)
+        g_test_message ("%s (%s) is not in the shortcuts window", actions[i], accels[0]);
+      g_assert_true (listed);
+    }
+
+  gtk_window_destroy (window);
+}
+
 /* Find bar ------------------------------------------------------------------ */
 
 typedef struct
@@ -1332,6 +1559,44 @@ take_screenshots (Fixture    *fixture,
     gtk_window_destroy (window);
   }
 
+  /* Preferences, the shortcuts window and the about window */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+    GlossPreferences *preferences;
+    g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/glossapp/Gloss/gloss-shortcuts.ui");
+    GtkWindow *shortcuts = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+    GtkWindow *about;
+    g_autofree char *name = g_strconcat ("workbench-preferences-", style, NULL);
+    g_autofree char *shortcuts_name = g_strconcat ("workbench-shortcuts-", style, NULL);
+    g_autofree char *about_name = g_strconcat ("workbench-about-", style, NULL);
+
+    g_settings_set_string (settings, "annotator", "Aman Ullah");
+    preferences = gloss_preferences_new (settings);
+    gtk_window_present (GTK_WINDOW (preferences));
+    gloss_test_wait_frames (GTK_WIDGET (preferences), 4);
+    save_screenshot (GTK_WIDGET (preferences), name);
+    gtk_window_destroy (GTK_WINDOW (preferences));
+
+    {
+      /* GTK 4.8's shortcut labels warn that the "+" between keys has a
+       * negative width under Adwaita; harmless, but fatal in tests. */
+      GLogLevelFlags fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+      gtk_window_set_default_size (shortcuts, 1200, 800);
+      gtk_window_present (shortcuts);
+      gloss_test_wait_frames (GTK_WIDGET (shortcuts), 4);
+      save_screenshot (GTK_WIDGET (shortcuts), shortcuts_name);
+      gtk_window_destroy (shortcuts);
+      g_log_set_always_fatal (fatal);
+    }
+
+    gloss_show_about (fixture->window);
+    about = find_toplevel (ADW_TYPE_ABOUT_WINDOW);
+    gloss_test_wait_frames (GTK_WIDGET (about), 4);
+    save_screenshot (GTK_WIDGET (about), about_name);
+    gtk_window_destroy (about);
+  }
+
   /* Find bar over the text, with the all-documents list */
   {
     g_autoptr(GError) error = NULL;
@@ -1587,6 +1852,9 @@ main (int   argc,
   ADD ("/gloss/workbench/screenshots", test_screenshots);
 #undef ADD
   g_test_add_func ("/gloss/workbench/annotation-list/large", test_list_large);
+  g_test_add_func ("/gloss/workbench/preferences", test_preferences);
+  g_test_add_func ("/gloss/workbench/about", test_about);
+  g_test_add_func ("/gloss/workbench/shortcuts-window", test_shortcuts_window);
 
   status = g_test_run ();
   remove_tree (home);
