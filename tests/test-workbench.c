@@ -1645,6 +1645,9 @@ test_screenshots (Fixture       *fixture,
                               "Asked again about Russia, the analyst said the ties with Russia had "
                               "deepened since the first interview.\n", NULL, NULL, &error);
   g_assert_no_error (error);
+  /* The application's icon, uninstalled. */
+  gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                  SOURCE_DATADIR "/icons");
   take_screenshots (fixture, "light");
   take_screenshots (fixture, "dark");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
