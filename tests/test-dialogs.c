@@ -1196,6 +1196,208 @@ test_compare_bad_file (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+/* Screenshots ---------------------------------------------------------------------- */
+
+/* The two analysts of the screenshots: alice redoes the sample's example
+ * annotations; bob does too, with some other codes and spans. */
+static void
+make_screenshot_pair (Fixture *fixture,
+                      Pair    *pair)
+{
+  g_autoptr(GError) error = NULL;
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  g_autoptr(GPtrArray) examples = gloss_project_list_annotations (fixture->project, &filter, &error);
+  g_autoptr(GlossProject) a = NULL;
+  g_autoptr(GlossProject) b = NULL;
+  gint64 neutral, strained;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < examples->len; i++)
+    {
+      gloss_project_delete_annotation (fixture->project,
+                                       ((GlossAnnotation *) examples->pdata[i])->id, &error);
+      g_assert_no_error (error);
+    }
+
+  pair->a = path_in (fixture, "Sample (alice).gloss");
+  pair->b = path_in (fixture, "Sample (bob).gloss");
+  g_assert_true (gloss_project_save_copy (fixture->project, pair->a, &error));
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_save_copy (fixture->project, pair->b, &error));
+  g_assert_no_error (error);
+  a = gloss_project_open (pair->a, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  b = gloss_project_open (pair->b, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  neutral = gloss_project_resolve_code (b, "Stance/neutral", &error);
+  g_assert_no_error (error);
+  strained = gloss_project_resolve_code (b, "Stance/strained", &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < examples->len; i++)
+    {
+      GlossAnnotation *example = examples->pdata[i];
+      g_autoptr(GArray) bob_codes = g_array_copy (example->codes);
+      gint64 start = example->start;
+      gint64 end = example->end;
+
+      gloss_project_add_annotation (a, example->document, start, end,
+                                    (const gint64 *) (gpointer) example->codes->data,
+                                    example->codes->len, NULL, "alice", &error);
+      g_assert_no_error (error);
+
+      /* bob: another stance now and then, a shorter span, one left out. */
+      if (i == 4)
+        continue;
+      if (i % 3 == 1)
+        for (guint k = 0; k < bob_codes->len; k++)
+          {
+            gint64 *code = &g_array_index (bob_codes, gint64, k);
+
+            if (*code == neutral || *code == strained)
+              continue;
+            {
+              g_autoptr(GlossCode) c = gloss_project_get_code (b, *code, &error);
+
+              g_assert_no_error (error);
+              if (g_str_has_prefix (c->path, "Stance/"))
+                *code = i % 2 ? neutral : strained;
+            }
+          }
+      if (i % 5 == 2 && end - start > 20)
+        end -= 12;
+      gloss_project_add_annotation (b, example->document, start, end,
+                                    (const gint64 *) (gpointer) bob_codes->data, bob_codes->len,
+                                    NULL, "bob", &error);
+      g_assert_no_error (error);
+    }
+}
+
+static double
+luminance_at (GlossTestPixels *pixels,
+              int              x,
+              int              y)
+{
+  int rgb[3];
+
+  gloss_test_pixel (pixels, x, y, rgb);
+  return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+}
+
+/* Renders @window in the light and the dark style; the dark one must be
+ * darker where the window's background shows at (@x, @y).  With
+ * GLOSS_SCREENSHOT_DIR set, keeps both as PNG files. */
+static void
+shoot (GtkWindow  *window,
+       const char *name,
+       int         x,
+       int         y)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  const char *dir = g_getenv ("GLOSS_SCREENSHOT_DIR");
+  double light = 0, dark = 0;
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GlossTestPixels) pixels = NULL;
+
+      adw_style_manager_set_color_scheme (style, pass == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
+                                                           : ADW_COLOR_SCHEME_FORCE_DARK);
+      gloss_test_wait_frames (GTK_WIDGET (window), 4);
+      gloss_test_wait_ms (200);
+      pixels = gloss_test_render (GTK_WIDGET (window));
+      g_assert_cmpint (pixels->width, >, 300);
+      g_assert_cmpint (pixels->height, >, 300);
+      if (pass == 0)
+        light = luminance_at (pixels, x, y);
+      else
+        dark = luminance_at (pixels, x, y);
+
+      if (dir != NULL)
+        {
+          g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+          g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+          g_autoptr(GskRenderNode) node = NULL;
+          g_autoptr(GdkTexture) texture = NULL;
+          GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+          int width = gtk_widget_get_width (GTK_WIDGET (window));
+          int height = gtk_widget_get_height (GTK_WIDGET (window));
+          g_autofree char *file = g_strdup_printf ("%s-%s.png", name, pass == 0 ? "light" : "dark");
+          g_autofree char *path = g_build_filename (dir, file, NULL);
+
+          gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+          node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+          texture = gsk_renderer_render_texture (renderer, node,
+                                                 &GRAPHENE_RECT_INIT (0, 0, width, height));
+          g_assert_true (gdk_texture_save_to_png (texture, path));
+        }
+    }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_test_message ("%s: background luminance %.0f light, %.0f dark", name, light, dark);
+  g_assert_cmpfloat (light, >, 150);
+  g_assert_cmpfloat (dark, <, 100);
+}
+
+static void
+test_screenshots (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Pair) pair = { 0 };
+  g_autoptr(GlossProject) target = NULL;
+  g_autofree char *target_path = path_in (fixture, "Workshop.gloss");
+  g_autofree char *xml = path_in (fixture, "Sample interview.xml");
+  g_autofree char *qdpx = NULL;
+  GlossTransferDialog *dialog;
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+  Finished finished = { 0 };
+  gboolean existed;
+
+  if (skip_without_display ())
+    return;
+
+  /* Export: the options, on a project with two documents. */
+  gloss_project_add_document (fixture->project, "Follow-up interview",
+                              "A second conversation, a month later.", NULL, &existed, &error);
+  g_assert_no_error (error);
+  dialog = gloss_transfer_dialog_new_export (NULL, fixture->project);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 600);
+  gtk_window_present (GTK_WINDOW (dialog));
+  shoot (GTK_WINDOW (dialog), "transfer-export", 8, 200);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (run_export (fixture->project, GLOSS_TRANSFER_FORMAT_XML, xml));
+
+  /* Import: the summary of a REFI-QDA project with items left out. */
+  target = gloss_project_create (target_path, "ana", FALSE, &error);
+  g_assert_no_error (error);
+  if (g_getenv ("GLOSS_SHARED_DIR") != NULL)
+    qdpx = g_build_filename (g_getenv ("GLOSS_SHARED_DIR"), "refi", "samples", "nvivo",
+                             "nvivo_project.qdpx", NULL);
+  dialog = import_dialog (target, qdpx != NULL && g_file_test (qdpx, G_FILE_TEST_EXISTS) ? qdpx : xml,
+                          &finished);
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 720);
+  gloss_transfer_dialog_start (dialog);
+  g_assert_true (wait_finished (&finished));
+  shoot (GTK_WINDOW (dialog), "transfer-import", 8, 200);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* Agreement: two analysts on the sample interview. */
+  make_screenshot_pair (fixture, &pair);
+  view = gloss_compare_view_new (pair.a);
+  window = gloss_compare_view_present_window (view, NULL);
+  gtk_window_set_default_size (window, 760, 880);
+  gloss_compare_view_compare (view, (const char *[]) { pair.b, NULL });
+  g_assert_true (wait_compare (view));
+  g_assert_true (gloss_compare_view_set_dimension (view, "Stance"));
+  shoot (window, "agreement", 8, 300);
+  g_assert_true (gloss_compare_view_set_dimension (view, "Actors"));
+  gloss_compare_view_set_section (view, "disagreements");
+  shoot (window, "agreement-disagreements", 8, 300);
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1233,6 +1435,7 @@ main (int   argc,
   ADD ("/gloss/dialogs/compare-disagreements", test_compare_disagreements);
   ADD ("/gloss/dialogs/compare-name-clash", test_compare_name_clash);
   ADD ("/gloss/dialogs/compare-bad-file", test_compare_bad_file);
+  ADD ("/gloss/dialogs/screenshots", test_screenshots);
 #undef ADD
 
   status = g_test_run ();

@@ -157,11 +157,12 @@ struct _GlossCompareView
   GtkProgressBar  *progress_bar;
   GtkWidget       *cancel_button;
   GtkLabel        *files_label;
-  GtkFlowBox      *analysts_box;
+  GtkWidget       *analysts_box;
   GtkWidget       *notes_box;
   GtkLabel        *notes_label;
   GtkDropDown     *dimension_dropdown;
   GtkStringList   *dimension_list;
+  AdwViewStack    *view_stack;
   GtkWidget       *figures_box;
   GtkDropDown     *kind_dropdown;
   GtkLabel        *count_label;
@@ -222,12 +223,12 @@ excerpt (const char *text,
 
   from = g_utf8_offset_to_pointer (text, (glong) start);
   to = g_utf8_offset_to_pointer (from, (glong) (end - start));
-  out = g_string_new_len (from, to - from);
+  out = g_string_new ("“");
+  g_string_append_len (out, from, to - from);
   for (gsize i = 0; i < out->len; i++)
     if (out->str[i] == '\n' || out->str[i] == '\t')
       out->str[i] = ' ';
-  if (cut)
-    g_string_append (out, "…");
+  g_string_append (out, cut ? "…”" : "”");
 
   return g_string_free (out, FALSE);
 }
@@ -454,6 +455,21 @@ clear_figures (GlossCompareView *self)
     gtk_box_remove (GTK_BOX (self->figures_box), child);
 }
 
+/* "Stance/cooperative" → "cooperative": the dimension is already chosen. */
+static const char *
+path_below_dimension (const char *path)
+{
+  for (const char *p = path; *p != '\0'; p++)
+    {
+      if (*p == '\\' && p[1] != '\0')
+        p++;
+      else if (*p == '/')
+        return p + 1;
+    }
+
+  return path;
+}
+
 static const char *
 rater_name (GlossCompareView *self,
             guint             index)
@@ -578,7 +594,7 @@ show_code_figures (GlossCompareView              *self,
 
       row = adw_expander_row_new ();
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), code->path);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path_below_dimension (code->path));
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
       add_sub_row (row, _("Cohen’s κ, present or absent"), code->cohen_kappa,
                    _("%" G_GINT64_FORMAT " complete positions"));
@@ -871,8 +887,8 @@ show_analysts (GlossCompareView *self)
   const GlossAgreementReport *report = self->result->report;
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->analysts_box))) != NULL)
-    gtk_flow_box_remove (self->analysts_box, child);
+  while ((child = gtk_widget_get_first_child (self->analysts_box)) != NULL)
+    gtk_box_remove (GTK_BOX (self->analysts_box), child);
 
   for (guint i = 0; i < report->raters->len; i++)
     {
@@ -887,8 +903,7 @@ show_analysts (GlossCompareView *self)
       gtk_widget_set_valign (swatch, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (box), swatch);
       gtk_box_append (GTK_BOX (box), label);
-      gtk_flow_box_append (self->analysts_box, box);
-      gtk_widget_set_focusable (gtk_widget_get_parent (box), FALSE);
+      gtk_box_append (GTK_BOX (self->analysts_box), box);
     }
 }
 
@@ -1322,6 +1337,7 @@ gloss_compare_view_class_init (GlossCompareViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, notes_label);
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, dimension_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, dimension_list);
+  gtk_widget_class_bind_template_child (widget_class, GlossCompareView, view_stack);
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, figures_box);
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, kind_dropdown);
   gtk_widget_class_bind_template_child (widget_class, GlossCompareView, count_label);
@@ -1676,4 +1692,20 @@ gloss_compare_view_get_notes_text (GlossCompareView *self)
   g_return_val_if_fail (GLOSS_IS_COMPARE_VIEW (self), NULL);
 
   return self->notes_text;
+}
+
+/**
+ * gloss_compare_view_set_section:
+ * @section: "figures" or "disagreements"
+ *
+ * Shows the figures or the list of disagreements.
+ */
+void
+gloss_compare_view_set_section (GlossCompareView *self,
+                                const char       *section)
+{
+  g_return_if_fail (GLOSS_IS_COMPARE_VIEW (self));
+  g_return_if_fail (g_strcmp0 (section, "figures") == 0 || g_strcmp0 (section, "disagreements") == 0);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, section);
 }

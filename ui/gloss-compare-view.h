@@ -53,5 +53,7 @@ GListModel                 *gloss_compare_view_get_disagreements   (GlossCompare
 void                        gloss_compare_view_activate_disagreement (GlossCompareView *self,
                                                                       guint             position);
 const char                 *gloss_compare_view_get_notes_text      (GlossCompareView  *self);
+void                        gloss_compare_view_set_section         (GlossCompareView  *self,
+                                                                    const char        *section);
 
 G_END_DECLS

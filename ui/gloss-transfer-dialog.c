@@ -27,6 +27,7 @@ struct _GlossTransferDialog
   AdwWindowTitle    *window_title;
   GtkWidget         *close_button;
   GtkWidget         *start_button;
+  GtkWidget         *done_button;
   GtkStack          *stack;
   GtkWidget         *format_group;
   AdwComboRow       *format_row;
@@ -42,9 +43,12 @@ struct _GlossTransferDialog
   AdwStatusPage     *progress_page;
   GtkProgressBar    *progress_bar;
   GtkWidget         *cancel_button;
-  AdwStatusPage     *summary_page;
+  GtkImage          *summary_icon;
+  GtkLabel          *summary_title;
+  GtkLabel          *summary_description;
   GtkWidget         *counts_group;
   AdwActionRow      *documents_count_row;
+  AdwActionRow      *dimensions_count_row;
   AdwActionRow      *codes_count_row;
   AdwActionRow      *annotations_count_row;
   GtkWidget         *skipped_group;
@@ -242,14 +246,11 @@ update_actions (GlossTransferDialog *self)
                                  !self->running && g_strcmp0 (page, "error") == 0);
 
   gtk_widget_set_visible (self->start_button, options);
-  gtk_widget_set_visible (self->close_button, !self->running);
-  gtk_button_set_label (GTK_BUTTON (self->close_button), summary ? _("_Done") : _("_Cancel"));
-  if (summary)
-    gtk_widget_add_css_class (self->close_button, "suggested-action");
-  else
-    gtk_widget_remove_css_class (self->close_button, "suggested-action");
+  gtk_widget_set_visible (self->done_button, summary);
+  gtk_widget_set_visible (self->close_button, !self->running && !summary);
+  gtk_button_set_label (GTK_BUTTON (self->close_button), options ? _("_Cancel") : _("_Close"));
   gtk_window_set_default_widget (GTK_WINDOW (self), options ? self->start_button
-                                                            : summary ? self->close_button : NULL);
+                                                            : summary ? self->done_button : NULL);
 }
 
 static void
@@ -260,7 +261,7 @@ show_page (GlossTransferDialog *self,
   update_actions (self);
 
   if (g_str_equal (name, "summary") || g_str_equal (name, "options"))
-    gtk_widget_grab_focus (g_str_equal (name, "summary") ? self->close_button
+    gtk_widget_grab_focus (g_str_equal (name, "summary") ? self->done_button
                                                          : GTK_WIDGET (self->format_row));
 }
 
@@ -363,6 +364,7 @@ show_import_summary (GlossTransferDialog *self)
 {
   const GlossImportReport *report = self->report;
   g_autofree char *documents = NULL;
+  g_autofree char *dimensions = NULL;
   g_autofree char *codes = NULL;
   g_autofree char *annotations = NULL;
   g_autofree char *description = NULL;
@@ -370,12 +372,14 @@ show_import_summary (GlossTransferDialog *self)
 
   documents = count_text (report->documents_added, report->documents_matched,
                           _("already there"));
-  codes = g_strdup_printf (_("%u dimensions and %u codes added, %u codes already there"),
-                           report->dimensions_added, report->codes_added, report->codes_matched);
+  /* Translators: the number of dimensions an import added */
+  dimensions = g_strdup_printf (_("%u added"), report->dimensions_added);
+  codes = count_text (report->codes_added, report->codes_matched, _("already there"));
   annotations = g_strdup_printf (_("%u added, %u updated, %u already there"),
                                  report->annotations_added, report->annotations_updated,
                                  report->annotations_unchanged);
   adw_action_row_set_subtitle (self->documents_count_row, documents);
+  adw_action_row_set_subtitle (self->dimensions_count_row, dimensions);
   adw_action_row_set_subtitle (self->codes_count_row, codes);
   adw_action_row_set_subtitle (self->annotations_count_row, annotations);
 
@@ -390,10 +394,9 @@ show_import_summary (GlossTransferDialog *self)
                                              n_skipped),
                                    n_skipped);
 
-  adw_status_page_set_icon_name (self->summary_page,
-                                 n_skipped == 0 ? "emblem-ok-symbolic" : "dialog-information-symbolic");
-  adw_status_page_set_title (self->summary_page, _("Import Complete"));
-  set_status_description (self->summary_page, description);
+  gtk_image_set_from_icon_name (self->summary_icon, "emblem-ok-symbolic");
+  gtk_label_set_text (self->summary_title, _("Import Complete"));
+  gtk_label_set_text (self->summary_description, description);
   gtk_widget_set_visible (self->counts_group, TRUE);
   gtk_widget_set_visible (self->skipped_group, n_skipped > 0);
   set_message (self, description);
@@ -411,9 +414,9 @@ show_export_summary (GlossTransferDialog *self,
 
   /* Translators: "“Sample.xml”, 12.3 kB, in /home/ana/Documents" */
   description = g_strdup_printf (_("Wrote “%s”, %s, in %s"), name, size_text, folder);
-  adw_status_page_set_icon_name (self->summary_page, "emblem-ok-symbolic");
-  adw_status_page_set_title (self->summary_page, _("Export Complete"));
-  set_status_description (self->summary_page, description);
+  gtk_image_set_from_icon_name (self->summary_icon, "emblem-ok-symbolic");
+  gtk_label_set_text (self->summary_title, _("Export Complete"));
+  gtk_label_set_text (self->summary_description, description);
   gtk_widget_set_visible (self->counts_group, FALSE);
   gtk_widget_set_visible (self->skipped_group, FALSE);
   set_message (self, description);
@@ -838,6 +841,7 @@ gloss_transfer_dialog_class_init (GlossTransferDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, close_button);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, start_button);
+  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, done_button);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, format_group);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, format_row);
@@ -853,9 +857,12 @@ gloss_transfer_dialog_class_init (GlossTransferDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, progress_page);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, summary_icon);
+  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, summary_title);
+  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, summary_description);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, counts_group);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, documents_count_row);
+  gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, dimensions_count_row);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, codes_count_row);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, annotations_count_row);
   gtk_widget_class_bind_template_child (widget_class, GlossTransferDialog, skipped_group);
@@ -939,9 +946,12 @@ transfer_dialog_new (GtkWindow    *parent,
                      gboolean      import)
 {
   GlossTransferDialog *self;
+  g_autofree char *name = NULL;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (GLOSS_IS_PROJECT (project), NULL);
+
+  name = g_path_get_basename (gloss_project_get_path (project));
 
   self = g_object_new (GLOSS_TYPE_TRANSFER_DIALOG,
                        "transient-for", parent,
@@ -950,7 +960,7 @@ transfer_dialog_new (GtkWindow    *parent,
   self->import = import;
 
   adw_window_title_set_title (self->window_title, import ? _("Import") : _("Export"));
-  adw_window_title_set_subtitle (self->window_title, gloss_project_get_path (project));
+  adw_window_title_set_subtitle (self->window_title, name);
   gtk_window_set_title (GTK_WINDOW (self), import ? _("Import") : _("Export"));
   gtk_button_set_label (GTK_BUTTON (self->start_button),
                         import ? _("_Choose File…") : _("_Export…"));
