@@ -1162,6 +1162,51 @@ test_compare_name_clash (Fixture       *fixture,
   gtk_window_destroy (window);
 }
 
+static void
+count_finished_cb (GlossCompareView *view,
+                   gboolean          success,
+                   guint            *n_finished)
+{
+  (*n_finished)++;
+}
+
+/* A second comparison started before the first ends replaces it: one
+ * result, the second's; another project clears everything. */
+static void
+test_compare_replaced (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_auto(Pair) pair = { 0 };
+  GlossCompareView *view;
+  GtkWindow *window = NULL;
+  guint n_finished = 0;
+
+  if (skip_without_display ())
+    return;
+
+  make_pair (fixture, TRUE, &pair);
+  view = compare_view (pair.a, &window);
+  g_signal_connect (view, "finished", G_CALLBACK (count_finished_cb), &n_finished);
+  gloss_compare_view_compare (view, (const char *[]) { fixture->path, NULL });
+  gloss_compare_view_compare (view, (const char *[]) { pair.b, NULL });
+  g_assert_true (wait_compare (view));
+  /* Let the first worker end too: it must not report. */
+  gloss_test_wait_ms (500);
+  g_assert_cmpuint (n_finished, ==, 1);
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "results");
+  g_assert_nonnull (strstr (gtk_window_get_title (window), "Agreement"));
+  g_assert_cmpuint (gloss_compare_view_get_n_analysts (view), ==, 2);
+
+  gloss_compare_view_set_project_path (view, pair.b);
+  g_assert_cmpstr (gloss_compare_view_get_project_path (view), ==, pair.b);
+  g_assert_cmpstr (gloss_compare_view_get_page (view), ==, "empty");
+  g_assert_null (gloss_compare_view_get_report (view));
+  g_assert_null (gloss_compare_view_get_dimension (view));
+  g_assert_cmpuint (g_list_model_get_n_items (gloss_compare_view_get_disagreements (view)), ==, 0);
+
+  gtk_window_destroy (window);
+}
+
 /* A file that is not a project: the engine's message, nothing else. */
 static void
 test_compare_bad_file (Fixture       *fixture,
@@ -1435,6 +1480,7 @@ main (int   argc,
   ADD ("/gloss/dialogs/compare-disagreements", test_compare_disagreements);
   ADD ("/gloss/dialogs/compare-name-clash", test_compare_name_clash);
   ADD ("/gloss/dialogs/compare-bad-file", test_compare_bad_file);
+  ADD ("/gloss/dialogs/compare-replaced", test_compare_replaced);
   ADD ("/gloss/dialogs/screenshots", test_screenshots);
 #undef ADD
 

@@ -1022,6 +1022,10 @@ on_compare_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gboolean success = g_task_propagate_boolean (task, &error);
 
+  /* A comparison replaced by a newer one: the newer one reports. */
+  if (g_task_get_cancellable (task) != self->cancellable)
+    return;
+
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   self->running = FALSE;
   g_clear_object (&self->cancellable);
@@ -1081,6 +1085,20 @@ describe_files (const char *const *paths)
   return g_strdup_printf (_("%s compared with %s"), first, others->str);
 }
 
+/* Cancels the comparison running, if any, and forgets it: its result, when
+ * it comes, is dropped (see on_compare_done_cb()). */
+static void
+abandon_running (GlossCompareView *self)
+{
+  if (!self->running)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->pulse_id, g_source_remove);
+  self->running = FALSE;
+}
+
 /**
  * gloss_compare_view_compare:
  * @others: (array zero-terminated=1): other analysts' project files
@@ -1100,8 +1118,7 @@ gloss_compare_view_compare (GlossCompareView  *self,
   g_return_if_fail (others != NULL);
   g_return_if_fail (self->project_path != NULL);
 
-  if (self->running)
-    gloss_compare_view_cancel (self);
+  abandon_running (self);
 
   if (self->others != (GStrv) others)
     {
@@ -1445,7 +1462,7 @@ gloss_compare_view_set_project_path (GlossCompareView *self,
   if (g_strcmp0 (self->project_path, project_path) == 0)
     return;
 
-  gloss_compare_view_cancel (self);
+  abandon_running (self);
   g_free (self->project_path);
   self->project_path = g_strdup (project_path);
 
@@ -1454,6 +1471,10 @@ gloss_compare_view_set_project_path (GlossCompareView *self,
   g_clear_pointer (&self->others, g_strfreev);
   clear_figures (self);
   g_list_store_remove_all (self->store);
+  g_signal_handlers_block_by_func (self->dimension_dropdown, on_dimension_selected_cb, self);
+  gtk_string_list_splice (self->dimension_list, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->dimension_list)), NULL);
+  g_signal_handlers_unblock_by_func (self->dimension_dropdown, on_dimension_selected_cb, self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
   update_actions (self);
   g_signal_emit (self, signals[SPANS_CHANGED], 0);
