@@ -3707,6 +3707,7 @@ write_codes (GlossProject  *self,
              gint64         annotation,
              const gint64  *codes,
              guint          n_codes,
+             gboolean       replace,
              GError       **error)
 {
   static const char info_sql[] =
@@ -3750,15 +3751,16 @@ write_codes (GlossProject  *self,
         }
     }
 
-  {
-    g_autoptr(GlossStmt) stmt = prepare (self, clear_sql, error);
+  if (replace)
+    {
+      g_autoptr(GlossStmt) stmt = prepare (self, clear_sql, error);
 
-    if (stmt == NULL)
-      return FALSE;
-    sqlite3_bind_int64 (stmt, 1, annotation);
-    if (!step_done (self, stmt, "codes", error))
-      return FALSE;
-  }
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, annotation);
+      if (!step_done (self, stmt, "codes", error))
+        return FALSE;
+    }
 
   for (guint i = 0; i < n_codes; i++)
     {
@@ -3863,9 +3865,24 @@ insert_annotation (GlossProject  *self,
     id = sqlite3_last_insert_rowid (self->db);
   }
 
-  if (!write_codes (self, id, codes, n_codes, error) ||
-      !_gloss_project_sync_span (self, id, error))
+  if (!write_codes (self, id, codes, n_codes, FALSE, error))
     return 0;
+
+  {
+    static const char span_sql[] =
+      "INSERT INTO annotation_span (id, document0, document1, start0, end0) "
+      "VALUES (?, ?2, ?2, ?, ?)";
+    g_autoptr(GlossStmt) stmt = prepare (self, span_sql, error);
+
+    if (stmt == NULL)
+      return 0;
+    sqlite3_bind_int64 (stmt, 1, id);
+    sqlite3_bind_int64 (stmt, 2, document);
+    sqlite3_bind_int64 (stmt, 3, start);
+    sqlite3_bind_int64 (stmt, 4, end);
+    if (!step_done (self, stmt, "span index", error))
+      return 0;
+  }
 
   return id;
 }
@@ -4077,7 +4094,7 @@ gloss_project_set_annotation_codes (GlossProject  *self,
   if (!_gloss_project_begin (self, error))
     return FALSE;
 
-  ok = write_codes (self, annotation, codes, n_codes, error);
+  ok = write_codes (self, annotation, codes, n_codes, TRUE, error);
   ok = ok && touch_annotation (self, annotation, error);
 
   action = g_strdup_printf (_("Change codes to “%s”"), names);
