@@ -438,10 +438,20 @@ figure_row (GlossCompareView *self,
 }
 
 static char *
+count_text (gint64 count)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, count);
+}
+
+/* @format has one %s, for the count (xgettext cannot read G_GINT64_FORMAT
+ * inside a message). */
+static char *
 units_text (const char *format,
             gint64      units)
 {
-  return g_strdup_printf (format, units);
+  g_autofree char *number = count_text (units);
+
+  return g_strdup_printf (format, number);
 }
 
 static void
@@ -487,14 +497,16 @@ show_main_figures (GlossCompareView              *self,
   g_autofree char *pairable = NULL;
   g_autofree char *units = NULL;
   g_autofree char *spans = NULL;
+  g_autofree char *n_positions = count_text (dim->positions);
+  g_autofree char *n_complete = count_text (dim->complete_positions);
   GtkWidget *group;
 
-  summary = g_strdup_printf (_("%" G_GINT64_FORMAT " positions marked with a code of “%s”, "
-                               "%" G_GINT64_FORMAT " of them by every analyst"),
-                             dim->positions, dim->name, dim->complete_positions);
+  /* Translators: "14 positions marked with a code of “Stance”, 10 of them by every analyst" */
+  summary = g_strdup_printf (_("%s positions marked with a code of “%s”, %s of them by every analyst"),
+                             n_positions, dim->name, n_complete);
   group = new_group (_("Agreement"), summary);
 
-  complete = units_text (_("%" G_GINT64_FORMAT " complete positions"), dim->percent_agreement.units);
+  complete = units_text (_("%s complete positions"), dim->percent_agreement.units);
   figure_row (self, group, "percent_agreement", _("Percent agreement"), dim->percent_agreement,
               complete, TRUE);
 
@@ -502,18 +514,18 @@ show_main_figures (GlossCompareView              *self,
   if (report->raters->len != 2)
     complete = g_strdup_printf (_("Needs exactly two analysts; there are %u"), report->raters->len);
   else
-    complete = units_text (dim->multiple ? _("%" G_GINT64_FORMAT " complete positions, mean over codes")
-                                         : _("%" G_GINT64_FORMAT " complete positions"),
+    complete = units_text (dim->multiple ? _("%s complete positions, mean over codes")
+                                         : _("%s complete positions"),
                            dim->cohen_kappa.units);
   figure_row (self, group, "cohen_kappa", _("Cohen’s κ"), dim->cohen_kappa, complete, FALSE);
 
   g_free (complete);
-  complete = units_text (dim->multiple ? _("%" G_GINT64_FORMAT " complete positions, mean over codes")
-                                       : _("%" G_GINT64_FORMAT " complete positions"),
+  complete = units_text (dim->multiple ? _("%s complete positions, mean over codes")
+                                       : _("%s complete positions"),
                          dim->fleiss_kappa.units);
   figure_row (self, group, "fleiss_kappa", _("Fleiss’ κ"), dim->fleiss_kappa, complete, FALSE);
 
-  pairable = units_text (_("%" G_GINT64_FORMAT " pairable positions"), dim->krippendorff_alpha.units);
+  pairable = units_text (_("%s pairable positions"), dim->krippendorff_alpha.units);
   figure_row (self, group, "krippendorff_alpha",
               dim->multiple ? _("Krippendorff’s α (MASI, code sets)")
                             : _("Krippendorff’s α (nominal)"),
@@ -525,21 +537,21 @@ show_main_figures (GlossCompareView              *self,
       if (dim->multiple)
         pairable = g_strdup (_("Only for a dimension with one code per span"));
       else
-        pairable = units_text (_("%" G_GINT64_FORMAT " pairable positions, codes in codebook order"),
+        pairable = units_text (_("%s pairable positions, codes in codebook order"),
                                dim->krippendorff_alpha_ordinal.units);
       figure_row (self, group, "krippendorff_alpha_ordinal", _("Krippendorff’s α (ordinal)"),
                   dim->krippendorff_alpha_ordinal, pairable, FALSE);
     }
 
-  units = units_text (_("%" G_GINT64_FORMAT " units on the documents’ characters"),
+  units = units_text (_("%s units on the documents’ characters"),
                       dim->alpha_u_pooled.units);
   figure_row (self, group, "alpha_u", _("Krippendorff’s α_U (unitizing, pooled)"),
               dim->alpha_u_pooled, units, FALSE);
 
-  spans = units_text (_("%" G_GINT64_FORMAT " spans, mean over pairs of analysts"), dim->f1_exact.units);
+  spans = units_text (_("%s spans, mean over pairs of analysts"), dim->f1_exact.units);
   figure_row (self, group, "f1_exact", _("Span F1, exact"), dim->f1_exact, spans, FALSE);
   g_free (spans);
-  spans = units_text (_("%" G_GINT64_FORMAT " spans, mean over pairs of analysts"), dim->f1_overlap.units);
+  spans = units_text (_("%s spans, mean over pairs of analysts"), dim->f1_overlap.units);
   figure_row (self, group, "f1_overlap", _("Span F1, overlapping"), dim->f1_overlap, spans, FALSE);
 
   gtk_box_append (GTK_BOX (self->figures_box), group);
@@ -597,15 +609,15 @@ show_code_figures (GlossCompareView              *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), path_below_dimension (code->path));
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
       add_sub_row (row, _("Cohen’s κ, present or absent"), code->cohen_kappa,
-                   _("%" G_GINT64_FORMAT " complete positions"));
+                   _("%s complete positions"));
       add_sub_row (row, _("Fleiss’ κ, present or absent"), code->fleiss_kappa,
-                   _("%" G_GINT64_FORMAT " complete positions"));
+                   _("%s complete positions"));
       add_sub_row (row, _("Krippendorff’s α_U"), code->alpha_u,
-                   _("%" G_GINT64_FORMAT " units"));
+                   _("%s units"));
       add_sub_row (row, _("Span F1, exact"), code->f1_exact,
-                   _("%" G_GINT64_FORMAT " spans"));
+                   _("%s spans"));
       add_sub_row (row, _("Span F1, overlapping"), code->f1_overlap,
-                   _("%" G_GINT64_FORMAT " spans"));
+                   _("%s spans"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 
@@ -641,16 +653,19 @@ show_pair_figures (GlossCompareView              *self,
       g_autofree char *exact = format_value (pair->f1_exact.value, FALSE);
       g_autofree char *overlap = format_value (pair->f1_overlap.value, FALSE);
       g_autofree char *subtitle = NULL;
+      g_autofree char *spans_a = count_text (pair->spans_a);
+      g_autofree char *spans_b = count_text (pair->spans_b);
+      g_autofree char *exactly = count_text (pair->matched_exact);
+      g_autofree char *overlapping = count_text (pair->matched_overlap);
 
-      subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " spans; "
-                                    "%" G_GINT64_FORMAT " match exactly, %" G_GINT64_FORMAT " overlap"),
-                                  pair->spans_a, pair->spans_b, pair->matched_exact,
-                                  pair->matched_overlap);
+      /* Translators: "12 and 15 spans; 9 match exactly, 11 overlap" */
+      subtitle = g_strdup_printf (_("%s and %s spans; %s match exactly, %s overlap"),
+                                  spans_a, spans_b, exactly, overlapping);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-      add_sub_row (row, _("Span F1, exact"), pair->f1_exact, _("%" G_GINT64_FORMAT " spans"));
-      add_sub_row (row, _("Span F1, overlapping"), pair->f1_overlap, _("%" G_GINT64_FORMAT " spans"));
+      add_sub_row (row, _("Span F1, exact"), pair->f1_exact, _("%s spans"));
+      add_sub_row (row, _("Span F1, overlapping"), pair->f1_overlap, _("%s spans"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 
@@ -675,22 +690,22 @@ show_document_figures (GlossCompareView              *self,
       const GlossAgreementDocument *doc = report->documents->pdata[figures->document];
       GtkWidget *row = adw_expander_row_new ();
       g_autofree char *subtitle = NULL;
+      g_autofree char *positions = count_text (figures->positions);
 
-      subtitle = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " position, %u analysts",
-                                            "%" G_GINT64_FORMAT " positions, %u analysts",
+      subtitle = g_strdup_printf (ngettext ("%s position, %u analysts", "%s positions, %u analysts",
                                             (gulong) figures->positions),
-                                  figures->positions, doc->n_raters);
+                                  positions, doc->n_raters);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), doc->title);
       adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
       add_sub_row (row, dim->multiple ? _("Krippendorff’s α (MASI, code sets)")
                                       : _("Krippendorff’s α (nominal)"),
-                   figures->krippendorff_alpha, _("%" G_GINT64_FORMAT " pairable positions"));
+                   figures->krippendorff_alpha, _("%s pairable positions"));
       if (dim->level == GLOSS_LEVEL_ORDINAL && !dim->multiple)
         add_sub_row (row, _("Krippendorff’s α (ordinal)"), figures->krippendorff_alpha_ordinal,
-                     _("%" G_GINT64_FORMAT " pairable positions"));
+                     _("%s pairable positions"));
       add_sub_row (row, _("Krippendorff’s α_U (unitizing, pooled)"), figures->alpha_u_pooled,
-                   _("%" G_GINT64_FORMAT " units"));
+                   _("%s units"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 

@@ -350,15 +350,6 @@ set_status_description (AdwStatusPage *page,
   adw_status_page_set_description (page, escaped);
 }
 
-static char *
-count_text (guint       added,
-            guint       matched,
-            const char *matched_word)
-{
-  /* Translators: e.g. "3 added, 1 already there" */
-  return g_strdup_printf (_("%u added, %u %s"), added, matched, matched_word);
-}
-
 static void
 show_import_summary (GlossTransferDialog *self)
 {
@@ -370,11 +361,13 @@ show_import_summary (GlossTransferDialog *self)
   g_autofree char *description = NULL;
   guint n_skipped = report->skipped != NULL ? report->skipped->len : 0;
 
-  documents = count_text (report->documents_added, report->documents_matched,
-                          _("already there"));
+  /* Translators: e.g. "3 added, 1 already there" */
+  documents = g_strdup_printf (_("%u added, %u already there"),
+                               report->documents_added, report->documents_matched);
   /* Translators: the number of dimensions an import added */
   dimensions = g_strdup_printf (_("%u added"), report->dimensions_added);
-  codes = count_text (report->codes_added, report->codes_matched, _("already there"));
+  codes = g_strdup_printf (_("%u added, %u already there"),
+                           report->codes_added, report->codes_matched);
   annotations = g_strdup_printf (_("%u added, %u updated, %u already there"),
                                  report->annotations_added, report->annotations_updated,
                                  report->annotations_unchanged);
