@@ -376,8 +376,11 @@ test_list_select_activate_sort (Fixture       *fixture,
 
   /* Sorting by quote orders rows by collation; descending reverses it. */
   columns = g_object_ref (gtk_column_view_get_columns (column_view));
-  gtk_column_view_sort_by_column (column_view, g_list_model_get_item (columns, 0), GTK_SORT_ASCENDING);
-  g_object_unref (g_list_model_get_item (columns, 0));
+  {
+    g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 0);
+
+    gtk_column_view_sort_by_column (column_view, column, GTK_SORT_ASCENDING);
+  }
   n = gloss_annotation_list_get_n_shown (list);
   g_assert_cmpuint (n, ==, all->len);
   for (guint i = 1; i < n; i++)
@@ -394,8 +397,11 @@ test_list_select_activate_sort (Fixture       *fixture,
     }
 
   /* Sorted by creation time, descending: a new annotation comes first. */
-  gtk_column_view_sort_by_column (column_view, g_list_model_get_item (columns, 5), GTK_SORT_DESCENDING);
-  g_object_unref (g_list_model_get_item (columns, 5));
+  {
+    g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 5);
+
+    gtk_column_view_sort_by_column (column_view, column, GTK_SORT_DESCENDING);
+  }
   added = gloss_project_add_annotation (fixture->project, fixture->document, 10, 20,
                                         (gint64[]) { resolve_code (fixture, "Actors/Russia") }, 1,
                                         NULL, "Tester", &error);

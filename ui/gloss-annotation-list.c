@@ -709,8 +709,22 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
                   GlossAnnotationList      *self)
 {
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "gloss-column"));
-  GtkWidget *cell = gtk_inscription_new (NULL);
+  GtkWidget *cell;
 
+  /* The codes are markup: a label, since GTK 4.8's GtkInscription leaks
+   * the attributes of its markup. */
+  if (column == COLUMN_CODES)
+    {
+      cell = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (cell), 0);
+      gtk_label_set_single_line_mode (GTK_LABEL (cell), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
+      gtk_label_set_width_chars (GTK_LABEL (cell), 12);
+      gtk_list_item_set_child (list_item, cell);
+      return;
+    }
+
+  cell = gtk_inscription_new (NULL);
   gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
   gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
   switch (column)
@@ -718,10 +732,6 @@ on_cell_setup_cb (GtkSignalListItemFactory *factory,
     case COLUMN_QUOTE:
       gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 24);
       gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 60);
-      break;
-    case COLUMN_CODES:
-      gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 12);
-      gtk_inscription_set_nat_chars (GTK_INSCRIPTION (cell), 30);
       break;
     case COLUMN_DOCUMENT:
       gtk_inscription_set_min_chars (GTK_INSCRIPTION (cell), 8);
@@ -771,7 +781,7 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
 {
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "gloss-column"));
   GlossAnnotationItem *item = gtk_list_item_get_item (list_item);
-  GtkInscription *cell = GTK_INSCRIPTION (gtk_list_item_get_child (list_item));
+  GtkInscription *cell = column != COLUMN_CODES ? GTK_INSCRIPTION (gtk_list_item_get_child (list_item)) : NULL;
 
   switch (column)
     {
@@ -791,7 +801,8 @@ on_cell_bind_cb (GtkSignalListItemFactory *factory,
       {
         g_autofree char *markup = codes_markup (self, item);
 
-        gtk_inscription_set_markup (cell, markup);
+        gtk_label_set_markup (GTK_LABEL (gtk_list_item_get_child (list_item)), markup);
+        gtk_widget_set_tooltip_markup (gtk_list_item_get_child (list_item), markup);
       }
       break;
     case COLUMN_DOCUMENT:
