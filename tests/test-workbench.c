@@ -1816,6 +1816,25 @@ test_list_large (void)
   stopwatch_start (&watch);
   gtk_window_destroy (window);
   stopwatch_report (&watch, "destroy");
+
+  /* The codebook editor reads its live counts on every change. */
+  {
+    GlossCodebookEditor *editor;
+
+    window = GTK_WINDOW (gtk_window_new ());
+    editor = GLOSS_CODEBOOK_EDITOR (gloss_codebook_editor_new ());
+    gtk_window_set_child (window, GTK_WIDGET (editor));
+    gtk_window_present (window);
+    stopwatch_start (&watch);
+    gloss_codebook_editor_set_project (editor, project);
+    stopwatch_report (&watch, "codebook editor with counts");
+    g_assert_cmpint (gloss_codebook_editor_get_count (editor, russia), ==, n_russia + 1);
+    stopwatch_start (&watch);
+    g_assert_true (gloss_codebook_editor_reload (editor, &error));
+    g_assert_no_error (error);
+    stopwatch_report (&watch, "codebook editor, counts again");
+    gtk_window_destroy (window);
+  }
   g_clear_object (&project);
   remove_tree (dir);
 }
