@@ -457,7 +457,8 @@ gloss_agreement_unitizing (gint64              length,
         return FALSE;
     }
 
-  qsort (spans, n_spans, sizeof *spans, compare_spans);
+  if (n_spans > 0)
+    qsort (spans, n_spans, sizeof *spans, compare_spans);
 
   /* One rater's overlapping spans become their union. */
   units = g_array_sized_new (FALSE, FALSE, sizeof (GlossAgreementSpan), n_spans);
@@ -631,7 +632,8 @@ sort_unique_marks (GlossAgreementMark *marks,
   if (n == 0)
     return 0;
 
-  qsort (marks, n, sizeof *marks, compare_marks);
+  if (n > 0)
+    qsort (marks, n, sizeof *marks, compare_marks);
 
   for (gsize i = 0; i < n; i++)
     if (kept == 0 || compare_marks (&marks[kept - 1], &marks[i]) != 0)

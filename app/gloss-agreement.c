@@ -746,7 +746,8 @@ dimension_positions (GlossAgreementDimension *out,
   for (guint c = 0; c < n_codes; c++)
     table.single[c] = -1;
 
-  qsort (marks, n_marks, sizeof (Mark), compare_by_position);
+  if (n_marks > 0)
+    qsort (marks, n_marks, sizeof (Mark), compare_by_position);
 
   while (i < n_marks)
     {
@@ -959,7 +960,8 @@ dimension_unitizing (const Context            *ctx,
   gint64 units = 0;
   gsize i = 0;
 
-  qsort (marks, n_marks, sizeof (Mark), compare_by_code_doc);
+  if (n_marks > 0)
+    qsort (marks, n_marks, sizeof (Mark), compare_by_code_doc);
 
   while (i < n_marks)
     {
@@ -1050,7 +1052,8 @@ dimension_pairs (const Context           *ctx,
   guint pairs_defined = 0;
   gint64 spans = 0;
 
-  qsort (marks, n_marks, sizeof (Mark), compare_by_code_rater);
+  if (n_marks > 0)
+    qsort (marks, n_marks, sizeof (Mark), compare_by_code_rater);
 
   /* slice[c · R + r] … slice[c · R + r + 1]: rater r's marks of code c */
   for (gsize i = 0; i < n_marks; i++)
