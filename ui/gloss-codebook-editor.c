@@ -1630,9 +1630,14 @@ delete_action (GtkWidget  *widget,
 
       heading = g_strdup_printf (_("Delete “%s”?"), node->name);
       if (n_below > 0)
-        below = g_strdup_printf (ngettext ("Its %u sub-code is deleted with it. ",
-                                           "Its %u sub-codes are deleted with it. ", n_below), n_below);
-      if (n > 0)
+        below = g_strdup_printf (ngettext ("Deleting it also deletes %u sub-code. ",
+                                           "Deleting it also deletes %u sub-codes. ", n_below), n_below);
+      if (n > 0 && n_below > 0)
+        uses = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " annotation uses these codes: it loses them, "
+                                          "and is deleted if that leaves it with no code and no note.",
+                                          "%" G_GINT64_FORMAT " annotations use these codes: they lose them, "
+                                          "and those left with no code and no note are deleted.", n), n);
+      else if (n > 0)
         uses = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " annotation uses it: it loses this code, and "
                                           "is deleted if that leaves it with no code and no note.",
                                           "%" G_GINT64_FORMAT " annotations use it: they lose this code, and "
