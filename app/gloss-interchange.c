@@ -574,8 +574,23 @@ detect_format (const char  *path,
   g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *ns = NULL;
+  g_autoptr(GFileInfo) info = NULL;
   guchar head[4] = { 0 };
   gsize n_read = 0;
+
+  /* Reading a FIFO would wait for a writer for ever, a device for ever
+   * more bytes: only regular files (or links to them) are imported. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            NULL, NULL);
+  if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_autofree char *shown = g_filename_display_name (path);
+
+      g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
+                   _("“%s” is not a regular file. Choose a Gloss XML export, a REFI-QDA "
+                     "project (.qdpx) or a codebook (.qdc)."), shown);
+      return FORMAT_UNKNOWN;
+    }
 
   stream = g_file_read (file, NULL, &local_error);
   if (stream == NULL ||

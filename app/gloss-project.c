@@ -723,6 +723,17 @@ check_contents (sqlite3     *db,
         "annotation %s is missing from the span index" },
       { "SELECT id FROM annotation_span WHERE id NOT IN (SELECT id FROM annotation) LIMIT 20",
         "the span index holds an unknown annotation %s" },
+      /* The schema's CHECK constraints: quick_check skips them on a
+       * read-only connection, which is how every file is first opened. */
+      { "SELECT uuid FROM dimension WHERE kind NOT IN ('actor', 'theme', 'stance', 'other') "
+        "OR multiple NOT IN (0, 1) OR level NOT IN ('nominal', 'ordinal') LIMIT 20",
+        "dimension %s has a kind, multiplicity or level Gloss does not know" },
+      { "SELECT uuid FROM annotation WHERE deleted NOT IN (0, 1) OR review_status NOT IN "
+        "('unreviewed', 'accepted', 'rejected') LIMIT 20",
+        "annotation %s has a deletion mark or review status Gloss does not know" },
+      { "SELECT id FROM segment WHERE kind NOT IN ('question', 'answer', 'heading', 'link', "
+        "'other') LIMIT 20",
+        "segment %s has a kind Gloss does not know" },
     };
 
     for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
