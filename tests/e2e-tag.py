@@ -169,7 +169,15 @@ def main():
             run("xdotool", "key", "r", env=env)   # the shortcut of Actors/Russia
             time.sleep(1.0)
             run("xdotool", "key", "ctrl+q", env=env)
-            app.wait(timeout=15)
+            try:
+                app.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                # Say what the screen shows, then ask once more.
+                kept = os.path.join(os.getcwd(), "e2e-tag-stuck.png")
+                run("import", "-window", "root", kept, env=env)
+                print(f"# gloss did not quit after Ctrl+Q; the screen is in {kept}")
+                run("xdotool", "mousemove", str(x_to), str(y), "key", "ctrl+q", env=env)
+                app.wait(timeout=20)
             print(f"ok 3 - tagged and quit (exit status {app.returncode})")
         finally:
             if app.poll() is None:

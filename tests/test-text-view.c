@@ -568,6 +568,208 @@ test_selection_snaps_to_words (ViewFixture   *fixture,
   g_assert_cmpint (end, ==, 44);
 }
 
+static void
+test_update_annotation (ViewFixture   *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GArray) update = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GArray) at = NULL;
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GlossTextSpan s;
+  GdkRectangle rect;
+  GdkRGBA background, red;
+  int band;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  s = make_span (36, 40, 1, 0, "#1c71d8", "beta");
+  g_array_append_val (spans, s);
+  s = make_span (47, 52, 2, 0, "#26a269", "delta");
+  g_array_append_val (spans, s);
+  gloss_text_view_set_spans (fixture->view, spans);
+
+  /* Move annotation 1 to "gamma" with another colour: the old place is
+   * empty, the new one answers, annotation 2 is untouched. */
+  s = make_span (41, 46, 999, 0, "#e01b24", "gamma");   /* the id is forced to 1 */
+  g_array_append_val (update, s);
+  gloss_text_view_update_annotation (fixture->view, 1, update);
+  at = gloss_text_view_get_annotations_at (fixture->view, 37);
+  g_assert_cmpuint (at->len, ==, 0);
+  g_clear_pointer (&at, g_array_unref);
+  at = gloss_text_view_get_annotations_at (fixture->view, 43);
+  g_assert_cmpuint (at->len, ==, 1);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 1);
+  g_clear_pointer (&at, g_array_unref);
+  at = gloss_text_view_get_annotations_at (fixture->view, 48);
+  g_assert_cmpuint (at->len, ==, 1);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 2);
+  g_clear_pointer (&at, g_array_unref);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 2);
+
+  /* And it is painted where it went. */
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  background_color (fixture->view, pixels, &background);
+  gdk_rgba_parse (&red, "#e01b24");
+  iter_rect (fixture->view, 42, &rect);
+  band = rect.y + rect.height + BAND_TOP + 1;
+  assert_pixel_near (pixels, rect.x + 1, band, &red, 12);
+  iter_rect (fixture->view, 37, &rect);
+  assert_pixel_near (pixels, rect.x + 1, band, &background, 6);
+
+  /* Deleting: no spans left for it. */
+  gloss_text_view_update_annotation (fixture->view, 1, NULL);
+  at = gloss_text_view_get_annotations_at (fixture->view, 43);
+  g_assert_cmpuint (at->len, ==, 0);
+  g_clear_pointer (&at, g_array_unref);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 1);
+
+  /* Many updates are folded back into the index while idle; nothing is
+   * lost on the way. */
+  for (gint64 id = 100; id < 500; id++)
+    {
+      g_array_set_size (update, 0);
+      s = make_span (id % 70, id % 70 + 3, id, id % 3, "#9141ac", "many");
+      g_array_append_val (update, s);
+      gloss_text_view_update_annotation (fixture->view, id, update);
+    }
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 401);
+  gloss_test_wait_ms (200);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 401);
+  at = gloss_text_view_get_annotations_at (fixture->view, 48);
+  g_assert_cmpuint (at->len, >=, 1);
+  g_clear_pointer (&at, g_array_unref);
+  {
+    g_autoptr(GArray) of = gloss_text_view_get_spans_of (fixture->view, 250);
+
+    g_assert_cmpuint (of->len, ==, 1);
+    g_assert_cmpint (g_array_index (of, GlossTextSpan, 0).start, ==, 250 % 70);
+  }
+}
+
+/* The first window's view of the sample project: text, speaker styling and
+ * the example highlights from the project file. */
+static void
+test_sample_project (ViewFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) segments = NULL;
+  g_autoptr(GPtrArray) annotations = NULL;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  GlossAnnotation *first = NULL;
+  GtkTextBuffer *buffer;
+  GtkTextIter a, b;
+  g_autofree char *russias = NULL;
+  GdkRectangle rect, blank;
+  GdkRGBA color, background;
+  int rgb[3];
+  gint64 document;
+
+  if (skip_without_display ())
+    return;
+
+  dir = g_dir_make_tmp ("gloss-text-view-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "Sample interview.gloss", NULL);
+  project = gloss_project_create_sample (path, &error);
+  g_assert_no_error (error);
+
+  documents = gloss_project_list_documents (project, &error);
+  g_assert_no_error (error);
+  document = ((GlossDocument *) g_ptr_array_index (documents, 0))->id;
+  text = gloss_project_dup_text (project, document, &error);
+  g_assert_no_error (error);
+  segments = gloss_project_list_segments (project, document, &error);
+  g_assert_no_error (error);
+  filter.document = document;
+  annotations = gloss_project_list_annotations (project, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (annotations->len, >, 0);
+
+  for (guint i = 0; i < annotations->len; i++)
+    {
+      GlossAnnotation *annotation = g_ptr_array_index (annotations, i);
+
+      g_assert_cmpstr (annotation->annotator, ==, "Example");
+      if (first == NULL || annotation->start < first->start)
+        first = annotation;
+      for (guint j = 0; j < annotation->codes->len; j++)
+        {
+          g_autoptr(GlossCode) code = gloss_project_get_code (project, g_array_index (annotation->codes, gint64, j),
+                                                              &error);
+          GlossTextSpan span = { annotation->start, annotation->end, annotation->id, 0, { 0, }, NULL };
+
+          g_assert_no_error (error);
+          g_assert_true (gdk_rgba_parse (&span.color, code->color));
+          span.label = g_intern_string (code->name);
+          span.dimension = g_str_has_prefix (code->path, "Actors/") ? 0
+                           : g_str_has_prefix (code->path, "Themes/") ? 1 : 2;
+          g_array_append_val (spans, span);
+        }
+    }
+
+  gloss_text_view_set_document (fixture->view, text, segments);
+  gloss_text_view_set_spans (fixture->view, spans);
+
+  /* Offsets are code points: the first "Russia’s" is [3916, 3924). */
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fixture->view));
+  gtk_text_buffer_get_iter_at_offset (buffer, &a, 3916);
+  gtk_text_buffer_get_iter_at_offset (buffer, &b, 3924);
+  russias = gtk_text_buffer_get_slice (buffer, &a, &b, TRUE);
+  g_assert_cmpstr (russias, ==, "Russia’s");
+
+  /* The first example annotation carries its first code's colour in the
+   * band row of that code's dimension. */
+  gloss_text_view_scroll_to_range (fixture->view, first->start, first->end);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 10);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+
+  {
+    g_autoptr(GArray) of = gloss_text_view_get_spans_of (fixture->view, first->id);
+    const GlossTextSpan *span = NULL;
+
+    /* A code alone in its dimension has the band row to itself. */
+    for (guint i = 0; i < of->len && span == NULL; i++)
+      {
+        guint same = 0;
+
+        for (guint j = 0; j < of->len; j++)
+          same += g_array_index (of, GlossTextSpan, j).dimension == g_array_index (of, GlossTextSpan, i).dimension;
+        if (same == 1)
+          span = &g_array_index (of, GlossTextSpan, i);
+      }
+    g_assert_nonnull (span);
+
+    color = span->color;
+    iter_rect (fixture->view, first->start + 1, &rect);
+    gloss_test_pixel (pixels, rect.x + rect.width / 2,
+                      rect.y + rect.height + BAND_TOP + (int) span->dimension * (BAND_HEIGHT + BAND_GAP) + 1, rgb);
+    g_assert_true (gloss_test_color_near (rgb, &color, 14));
+  }
+
+  /* Just before it (the blank line above the answer) nothing is drawn. */
+  iter_rect (fixture->view, first->start - 1, &blank);
+  gloss_test_pixel (pixels, blank.x + 2, blank.y + blank.height / 2, rgb);
+  background = (GdkRGBA) { rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0, 1 };
+  g_assert_false (gloss_test_color_near (rgb, &color, 40));
+  g_assert_true (gloss_test_color_near (rgb, &background, 0));
+
+  g_clear_object (&project);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -595,6 +797,10 @@ main (int   argc,
               view_fixture_set_up, test_annotations_at, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/selection-snaps-to-words", ViewFixture, NULL,
               view_fixture_set_up, test_selection_snaps_to_words, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/update-annotation", ViewFixture, NULL,
+              view_fixture_set_up, test_update_annotation, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/sample-project", ViewFixture, NULL,
+              view_fixture_set_up, test_sample_project, view_fixture_tear_down);
 
   return g_test_run ();
 }

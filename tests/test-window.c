@@ -761,6 +761,89 @@ test_open_error_in_window (void)
   g_rmdir (dir);
 }
 
+/* A long document: the annotations at its start are there for the first
+ * frame, the rest arrive while idle, and a tag made meanwhile survives. */
+static void
+test_long_document_loads_in_steps (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GArray) here = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  GlossWindow *window;
+  GlossTextView *view;
+  gint64 document, code, late, length, codes[1];
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+  g_autoptr(GPtrArray) rows = NULL;
+
+  if (skip_without_display ())
+    return;
+
+  g_settings_set_string (settings, "annotator", "Tester");
+  dir = g_dir_make_tmp ("gloss-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "Long.gloss", NULL);
+  project = gloss_project_create (path, "Tester", FALSE, &error);
+  g_assert_no_error (error);
+  while (text->len < 400000)
+    g_string_append (text, "INTERVIEWER: What changed?\n\nGUEST: Trade, energy and a railway changed it all.\n\n");
+  document = gloss_project_add_document (project, "Long", text->str, NULL, NULL, &error);
+  g_assert_no_error (error);
+  length = g_utf8_strlen (text->str, -1);
+  code = gloss_project_resolve_code (project, "Actors/Russia", &error);
+  g_assert_no_error (error);
+  late = gloss_project_add_annotation (project, document, length - 20, length - 10, &code, 1, NULL, "Colleague",
+                                       &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_add_annotation (project, document, 13, 26, &code, 1, NULL, "Colleague", &error) > 0);
+
+  window = gloss_window_new (NULL);
+  g_assert_true (gloss_window_open (window, path));
+  view = gloss_window_get_text_view (window);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The start is there at once; the end not yet. */
+  g_assert_true (gloss_window_is_loading (window));
+  here = gloss_text_view_get_annotations_at (view, 15);
+  g_assert_cmpuint (here->len, ==, 1);
+  g_clear_pointer (&here, g_array_unref);
+  here = gloss_text_view_get_annotations_at (view, length - 15);
+  g_assert_cmpuint (here->len, ==, 0);
+  g_clear_pointer (&here, g_array_unref);
+
+  /* Tag at the start while the rest is loading. */
+  gloss_text_view_select_range (view, 41, 53);
+  codes[0] = gloss_project_resolve_code (project, "Themes/Energy", &error);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "tag-codes",
+                                  g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, codes, 1, sizeof (gint64)));
+
+  for (int i = 0; i < 600 && gloss_window_is_loading (window); i++)
+    gloss_test_wait_ms (50);
+  g_assert_false (gloss_window_is_loading (window));
+
+  here = gloss_text_view_get_annotations_at (view, length - 15);
+  g_assert_cmpuint (here->len, ==, 1);
+  g_assert_cmpint (g_array_index (here, gint64, 0), ==, late);
+  g_clear_pointer (&here, g_array_unref);
+  here = gloss_text_view_get_annotations_at (view, 45);
+  g_assert_cmpuint (here->len, ==, 1);
+  g_clear_pointer (&here, g_array_unref);
+
+  filter.document = document;
+  filter.annotator = "Tester";
+  rows = gloss_project_list_annotations (project, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&project);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -819,6 +902,7 @@ main (int   argc,
   ADD ("/gloss/window/zoom", test_zoom);
 #undef ADD
   g_test_add_func ("/gloss/window/open-error-in-window", test_open_error_in_window);
+  g_test_add_func ("/gloss/window/long-document-loads-in-steps", test_long_document_loads_in_steps);
 
   status = g_test_run ();
   remove_tree (home);

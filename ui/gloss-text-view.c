@@ -60,7 +60,15 @@ typedef struct
 typedef struct
 {
   GdkRectangle rect;   /* buffer coordinates, the text line only */
+  int          line;   /* the paragraph (buffer line) it is in */
+  int          y_rel;  /* its top relative to that paragraph's top */
 } LineRect;
+
+typedef struct
+{
+  gint64 start;
+  gint64 end;
+} RangeKey;
 
 G_DECLARE_FINAL_TYPE (GlossTextGutter, gloss_text_gutter, GLOSS, TEXT_GUTTER, GtkWidget)
 
@@ -70,6 +78,7 @@ struct _GlossTextGutter
 
   GlossTextView  *view;   /* borrowed: the view owns the gutter */
   GtkTextWindowType side;
+  GHashTable     *labels; /* markup → PangoLayout, shaped once */
 };
 
 struct _GlossTextView
@@ -79,6 +88,7 @@ struct _GlossTextView
   GtkWidget       *left_gutter;
   GtkWidget       *right_gutter;
   GtkAdjustment   *vadjustment;
+  double           page_size;
   GPtrArray       *popovers;   /* GtkPopover children, presented on allocation */
 
   GtkCssProvider  *zoom_provider;
@@ -91,6 +101,10 @@ struct _GlossTextView
   GArray          *scratch;    /* guint, reused by every query */
   GPtrArray       *visible;    /* const SpanInfo *, reused by every query */
   GArray          *rects;      /* LineRect, reused */
+  GHashTable      *geometry;   /* RangeKey → GArray of LineRect: kept while the layout's width stays */
+  GHashTable      *para_tops;  /* paragraph → its top in this frame */
+  gint64           para_frame;
+  int              layout_width;
 
   gint64           selected;
   guint            n_bands;
@@ -105,6 +119,9 @@ struct _GlossTextView
   double           press_y;
   gint64           last_click_offset;
   guint            click_cycle;
+
+  GArray          *comparison; /* GlossTextComparison, analysts' spans drawn below the bands */
+  guint            n_lanes;
 };
 
 enum {
@@ -174,6 +191,33 @@ get_visible_range (GlossTextView *self,
   *end = gtk_text_iter_get_offset (&bottom);
 }
 
+static int
+paragraph_top (GlossTextView     *self,
+               const GtkTextIter *iter)
+{
+  GtkTextIter line_start = *iter;
+  int y = 0;
+
+  gtk_text_iter_set_line_offset (&line_start, 0);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &line_start, &y, NULL);
+  return y;
+}
+
+static void
+append_line_rect (GlossTextView     *self,
+                  GArray            *rects,
+                  const GtkTextIter *at,
+                  int                x,
+                  int                y,
+                  int                width,
+                  int                height)
+{
+  LineRect r = { { x, y, width, height }, gtk_text_iter_get_line (at), 0 };
+
+  r.y_rel = y - paragraph_top (self, at);
+  g_array_append_val (rects, r);
+}
+
 /* Fills @rects with one rectangle per display line of [start, end), in
  * buffer coordinates, covering the glyphs only (not the line spacing). */
 static void
@@ -183,7 +227,8 @@ collect_line_rects (GlossTextView *self,
                     GArray        *rects)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
-  GtkTextIter iter;
+  GtkTextIter iter, last_char;
+  GdkRectangle first, last;
 
   g_array_set_size (rects, 0);
   if (end <= start)
@@ -191,11 +236,22 @@ collect_line_rects (GlossTextView *self,
 
   get_iter (self, start, &iter);
 
+  /* Most spans sit on one display line: two lookups are enough. */
+  get_iter (self, end - 1, &last_char);
+  gtk_text_view_get_iter_location (view, &iter, &first);
+  gtk_text_view_get_iter_location (view, &last_char, &last);
+  if (first.y == last.y)
+    {
+      int x1 = gtk_text_iter_ends_line (&last_char) ? last.x : last.x + last.width;
+
+      if (x1 > first.x)
+        append_line_rect (self, rects, &iter, first.x, first.y, x1 - first.x, first.height);
+      return;
+    }
+
   while (gtk_text_iter_get_offset (&iter) < end)
     {
-      GdkRectangle first, last;
       GtkTextIter next = iter;
-      GtkTextIter last_char;
       gboolean more;
       int x1;
 
@@ -216,27 +272,107 @@ collect_line_rects (GlossTextView *self,
         x1 = last.x + last.width;
 
       if (x1 > first.x && last.y == first.y)
-        {
-          LineRect r = { { first.x, first.y, x1 - first.x, first.height } };
-          g_array_append_val (rects, r);
-        }
+        append_line_rect (self, rects, &iter, first.x, first.y, x1 - first.x, first.height);
       else if (last.y > first.y)
         {
           /* The range wraps inside what looked like one step (a very long
            * word, or a line end we skipped): cover both lines. */
           int right = gtk_widget_get_width (GTK_WIDGET (self));
-          LineRect a = { { first.x, first.y, MAX (right - first.x, 0), first.height } };
-          LineRect b = { { 0, last.y, x1, last.height } };
 
-          g_array_append_val (rects, a);
+          append_line_rect (self, rects, &iter, first.x, first.y, MAX (right - first.x, 0), first.height);
           if (x1 > 0)
-            g_array_append_val (rects, b);
+            append_line_rect (self, rects, &last_char, 0, last.y, x1, last.height);
         }
 
       if (!more)
         break;
       iter = next;
     }
+}
+
+static guint
+range_key_hash (gconstpointer key)
+{
+  const RangeKey *k = key;
+
+  return (guint) (k->start * 2654435761u) ^ (guint) (k->end * 40503u);
+}
+
+static gboolean
+range_key_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  const RangeKey *ka = a, *kb = b;
+
+  return ka->start == kb->start && ka->end == kb->end;
+}
+
+static void
+forget_geometry (GlossTextView *self)
+{
+  g_hash_table_remove_all (self->geometry);
+  g_hash_table_remove_all (self->para_tops);
+  self->para_frame = -1;
+}
+
+/* The top of @line in this frame.  Paragraph tops move as GTK validates
+ * the layout of the lines above them; positions inside a paragraph do
+ * not, so those are what the geometry cache keeps. */
+static int
+paragraph_top_now (GlossTextView *self,
+                   int            line)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  gint64 frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -2;
+  gpointer value;
+  GtkTextIter iter;
+  int top = 0;
+
+  if (frame != self->para_frame || frame == -2)
+    {
+      g_hash_table_remove_all (self->para_tops);
+      self->para_frame = frame;
+    }
+
+  if (g_hash_table_lookup_extended (self->para_tops, GINT_TO_POINTER (line), NULL, &value))
+    return GPOINTER_TO_INT (value);
+
+  gtk_text_buffer_get_iter_at_line (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)), &iter, line);
+  gtk_text_view_get_line_yrange (GTK_TEXT_VIEW (self), &iter, &top, NULL);
+  g_hash_table_insert (self->para_tops, GINT_TO_POINTER (line), GINT_TO_POINTER (top));
+  return top;
+}
+
+/* The rectangles of [start, end) as they are now: measured once, then
+ * taken from the cache and moved with their paragraphs.  Valid until the
+ * next call. */
+static GArray *
+range_geometry (GlossTextView *self,
+                gint64         start,
+                gint64         end)
+{
+  RangeKey key = { start, end };
+  GArray *rects = g_hash_table_lookup (self->geometry, &key);
+
+  if (rects == NULL)
+    {
+      /* Bounded: a long scroll through a big document must not pile up. */
+      if (g_hash_table_size (self->geometry) > 20000)
+        g_hash_table_remove_all (self->geometry);
+
+      rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
+      collect_line_rects (self, start, end, rects);
+      g_hash_table_insert (self->geometry, g_memdup2 (&key, sizeof key), rects);
+      return rects;
+    }
+
+  for (guint i = 0; i < rects->len; i++)
+    {
+      LineRect *r = &g_array_index (rects, LineRect, i);
+
+      r->rect.y = paragraph_top_now (self, r->line) + r->y_rel;
+    }
+  return rects;
 }
 
 static int
@@ -347,6 +483,7 @@ snapshot_highlights (GlossTextView *self,
   GdkRectangle visible;
   gint64 vis_start, vis_end;
   gint64 last_start = -1, last_end = -1;
+  GArray *rects = NULL;
   GPtrArray *found;
 
   get_visible_range (self, &vis_start, &vis_end, &visible);
@@ -362,14 +499,14 @@ snapshot_highlights (GlossTextView *self,
       /* Spans of one annotation share their range: measure it once. */
       if (start != last_start || end != last_end)
         {
-          collect_line_rects (self, start, end, self->rects);
+          rects = range_geometry (self, start, end);
           last_start = start;
           last_end = end;
         }
 
-      for (guint j = 0; j < self->rects->len; j++)
+      for (guint j = 0; j < rects->len; j++)
         {
-          const LineRect *line = &g_array_index (self->rects, LineRect, j);
+          const LineRect *line = &g_array_index (rects, LineRect, j);
           int y, h;
 
           if (info->primary)
@@ -433,6 +570,33 @@ set_gutter_font (PangoLayout *layout,
   pango_layout_set_font_description (layout, font);
 }
 
+/* A label laid out once and kept: shaping text is the dear part of
+ * drawing the gutters, and the same few names come back every frame. */
+static PangoLayout *
+gutter_label (GlossTextGutter *gutter,
+              const char      *markup,
+              PangoWeight      weight,
+              int              width,
+              PangoAlignment   alignment)
+{
+  PangoLayout *layout = g_hash_table_lookup (gutter->labels, markup);
+
+  if (layout != NULL)
+    return layout;
+
+  if (g_hash_table_size (gutter->labels) > 2000)
+    g_hash_table_remove_all (gutter->labels);
+
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (gutter), NULL);
+  set_gutter_font (layout, weight);
+  pango_layout_set_width (layout, MAX (width, 1) * PANGO_SCALE);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_alignment (layout, alignment);
+  pango_layout_set_markup (layout, markup, -1);
+  g_hash_table_insert (gutter->labels, g_strdup (markup), layout);
+  return layout;
+}
+
 static void
 snapshot_speakers (GlossTextGutter *gutter,
                    GtkSnapshot     *snapshot)
@@ -441,7 +605,6 @@ snapshot_speakers (GlossTextGutter *gutter,
   GtkTextView *view = GTK_TEXT_VIEW (self);
   GtkWidget *widget = GTK_WIDGET (gutter);
   int width = gtk_widget_get_width (widget);
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   GdkRectangle visible;
   gint64 vis_start, vis_end;
   GdkRGBA fg, accent;
@@ -454,10 +617,6 @@ snapshot_speakers (GlossTextGutter *gutter,
   gdk_rgba_parse (&accent, is_dark () ? "#78aeed" : "#1c71d8");
   get_visible_range (self, &vis_start, &vis_end, &visible);
 
-  set_gutter_font (layout, PANGO_WEIGHT_BOLD);
-  pango_layout_set_width (layout, (width - 16) * PANGO_SCALE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_alignment (layout, PANGO_ALIGN_RIGHT);
 
   /* The first segment that ends after the top of the screen. */
   while (lo < hi)
@@ -501,7 +660,9 @@ snapshot_speakers (GlossTextGutter *gutter,
           int label_height;
 
           label.alpha *= question ? 1.0 : 0.62;
-          pango_layout_set_text (layout, segment->speaker, -1);
+          g_autofree char *markup = g_markup_escape_text (segment->speaker, -1);
+          PangoLayout *layout = gutter_label (gutter, markup, PANGO_WEIGHT_BOLD, width - 16, PANGO_ALIGN_RIGHT);
+
           pango_layout_get_pixel_size (layout, NULL, &label_height);
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot,
@@ -525,11 +686,10 @@ snapshot_stripes (GlossTextGutter *gutter,
                   GtkSnapshot     *snapshot)
 {
   GlossTextView *self = gutter->view;
-  GtkTextView *view = GTK_TEXT_VIEW (self);
   GtkWidget *widget = GTK_WIDGET (gutter);
   int width = gtk_widget_get_width (widget);
   int label_x = 10 + MAX_LANES * STRIPE_PITCH;
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  PangoLayout *layout;
   g_autoptr(GArray) stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
   int lane_end[MAX_LANES];
   int next_label_y = G_MININT;
@@ -551,16 +711,16 @@ snapshot_stripes (GlossTextGutter *gutter,
   for (guint i = 0; i < found->len; i++)
     {
       const SpanInfo *info = g_ptr_array_index (found, i);
-      GdkRectangle first, last;
-      GtkTextIter iter;
+      GArray *rects = range_geometry (self, MAX (info->span.start, vis_start), MIN (info->span.end, vis_end));
+      const LineRect *first, *last;
       Stripe stripe = { info, 0, 0, MAX_LANES - 1 };
 
-      get_iter (self, MAX (info->span.start, vis_start), &iter);
-      gtk_text_view_get_iter_location (view, &iter, &first);
-      get_iter (self, MAX (info->span.start, MIN (info->span.end, vis_end) - 1), &iter);
-      gtk_text_view_get_iter_location (view, &iter, &last);
-      stripe.y0 = gutter_y (gutter, first.y);
-      stripe.y1 = gutter_y (gutter, last.y + last.height);
+      if (rects->len == 0)
+        continue;
+      first = &g_array_index (rects, LineRect, 0);
+      last = &g_array_index (rects, LineRect, rects->len - 1);
+      stripe.y0 = gutter_y (gutter, first->rect.y);
+      stripe.y1 = gutter_y (gutter, last->rect.y + last->rect.height);
 
       for (guint l = 0; l < MAX_LANES; l++)
         {
@@ -574,9 +734,6 @@ snapshot_stripes (GlossTextGutter *gutter,
       g_array_append_val (stripes, stripe);
     }
 
-  set_gutter_font (layout, PANGO_WEIGHT_NORMAL);
-  pango_layout_set_width (layout, MAX (width - label_x - 4, 1) * PANGO_SCALE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
 
   for (guint i = 0; i < stripes->len; i++)
     {
@@ -584,21 +741,15 @@ snapshot_stripes (GlossTextGutter *gutter,
       const SpanInfo *info = stripe->info;
       gboolean selected = self->selected != 0 && info->span.annotation == self->selected;
       int x = 4 + (int) stripe->lane * STRIPE_PITCH;
-      GskRoundedRect bar;
 
-      gsk_rounded_rect_init_from_rect (&bar,
-                                       &GRAPHENE_RECT_INIT (x, stripe->y0, selected ? STRIPE_WIDTH + 1 : STRIPE_WIDTH,
-                                                            MAX (stripe->y1 - stripe->y0, 2)),
-                                       1.5);
-      gtk_snapshot_push_rounded_clip (snapshot, &bar);
-      gtk_snapshot_append_color (snapshot, &info->span.color, &bar.bounds);
-      gtk_snapshot_pop (snapshot);
+      append_rect (snapshot, &info->span.color, 1.0, x, stripe->y0,
+                   selected ? STRIPE_WIDTH + 1 : STRIPE_WIDTH, MAX (stripe->y1 - stripe->y0, 2));
     }
 
   /* Where codes start, their names stacked beside the stripes, each after
    * a dot of its colour, as far down as the next group allows; what does
    * not fit is counted. */
-  pango_layout_set_text (layout, "Xy", -1);
+  layout = gutter_label (gutter, "Xy", PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
   pango_layout_get_pixel_size (layout, NULL, &line_height);
 
   for (guint i = 0; i < stripes->len;)
@@ -652,7 +803,7 @@ snapshot_stripes (GlossTextGutter *gutter,
                                         (int) (color->blue * 255 + 0.5), name);
             }
 
-          pango_layout_set_markup (layout, markup, -1);
+          layout = gutter_label (gutter, markup, PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, y));
           gtk_snapshot_append_layout (snapshot, layout, &fg);
@@ -703,20 +854,49 @@ gloss_text_gutter_measure (GtkWidget      *widget,
     *minimum = *natural = 0;
 }
 
+static void gloss_text_gutter_finalize (GObject *object);
+
 static void
 gloss_text_gutter_class_init (GlossTextGutterClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->finalize = gloss_text_gutter_finalize;
   widget_class->snapshot = gloss_text_gutter_snapshot;
   widget_class->measure = gloss_text_gutter_measure;
   gtk_widget_class_set_css_name (widget_class, "glossgutter");
 }
 
 static void
+forget_labels (GlossTextGutter *gutter)
+{
+  g_hash_table_remove_all (gutter->labels);
+}
+
+static void
+gloss_text_gutter_finalize (GObject *object)
+{
+  GlossTextGutter *gutter = GLOSS_TEXT_GUTTER (object);
+
+  g_clear_pointer (&gutter->labels, g_hash_table_unref);
+
+  G_OBJECT_CLASS (gloss_text_gutter_parent_class)->finalize (object);
+}
+
+static void
 gloss_text_gutter_init (GlossTextGutter *gutter)
 {
+  GtkSettings *settings = gtk_settings_get_default ();
+
   gtk_widget_set_can_target (GTK_WIDGET (gutter), FALSE);
+  gutter->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  /* Labels are shaped with the font of the moment. */
+  if (settings != NULL)
+    {
+      g_signal_connect_object (settings, "notify::gtk-font-name", G_CALLBACK (forget_labels), gutter, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "notify::gtk-xft-dpi", G_CALLBACK (forget_labels), gutter, G_CONNECT_SWAPPED);
+    }
 }
 
 static GtkWidget *
@@ -903,6 +1083,21 @@ on_adjustment_changed_cb (GtkAdjustment *adjustment,
   gtk_widget_queue_draw (self->right_gutter);
 }
 
+/* While GTK lays out the lines below the screen in the background only
+ * the upper bound grows: nothing on screen moved, nothing to redraw. */
+static void
+on_adjustment_bounds_changed_cb (GtkAdjustment *adjustment,
+                                 GlossTextView *self)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+
+  if (page == self->page_size)
+    return;
+
+  self->page_size = page;
+  on_adjustment_changed_cb (adjustment, self);
+}
+
 static void
 on_vadjustment_notify_cb (GlossTextView *self)
 {
@@ -917,7 +1112,7 @@ on_vadjustment_notify_cb (GlossTextView *self)
   if (adjustment != NULL)
     {
       g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed_cb), self, 0);
-      g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self, 0);
+      g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_bounds_changed_cb), self, 0);
     }
 }
 
@@ -940,10 +1135,14 @@ on_dark_changed_cb (GlossTextView *self)
   queue_redraw (self);
 }
 
+static int comparison_height (GlossTextView *self);
+
 static void
 update_spacing (GlossTextView *self)
 {
   int below = BAND_TOP + (int) self->n_bands * (BAND_HEIGHT + BAND_GAP) + 3;
+
+  below += comparison_height (self);
 
   gtk_text_view_set_pixels_below_lines (GTK_TEXT_VIEW (self), below);
   gtk_text_view_set_pixels_inside_wrap (GTK_TEXT_VIEW (self), below);
@@ -962,13 +1161,19 @@ update_zoom (GlossTextView *self)
 
 /* GObject ----------------------------------------------------------------- */
 
+static void snapshot_comparison (GlossTextView *self,
+                                 GtkSnapshot   *snapshot);
+
 static void
 gloss_text_view_snapshot_layer (GtkTextView      *view,
                                 GtkTextViewLayer  layer,
                                 GtkSnapshot      *snapshot)
 {
   if (layer == GTK_TEXT_VIEW_LAYER_BELOW_TEXT)
-    snapshot_highlights (GLOSS_TEXT_VIEW (view), snapshot);
+    {
+      snapshot_highlights (GLOSS_TEXT_VIEW (view), snapshot);
+      snapshot_comparison (GLOSS_TEXT_VIEW (view), snapshot);
+    }
 }
 
 static void
@@ -978,6 +1183,13 @@ gloss_text_view_size_allocate (GtkWidget *widget,
                                int        baseline)
 {
   GlossTextView *self = GLOSS_TEXT_VIEW (widget);
+
+  /* A new width rewraps every paragraph. */
+  if (width != self->layout_width)
+    {
+      self->layout_width = width;
+      forget_geometry (self);
+    }
 
   GTK_WIDGET_CLASS (gloss_text_view_parent_class)->size_allocate (widget, width, height, baseline);
   for (guint i = 0; i < self->popovers->len; i++)
@@ -1023,6 +1235,9 @@ gloss_text_view_finalize (GObject *object)
   g_clear_pointer (&self->visible, g_ptr_array_unref);
   g_clear_pointer (&self->overlay, g_hash_table_unref);
   g_clear_pointer (&self->rects, g_array_unref);
+  g_clear_pointer (&self->geometry, g_hash_table_unref);
+  g_clear_pointer (&self->para_tops, g_hash_table_unref);
+  g_clear_pointer (&self->comparison, g_array_unref);
 
   G_OBJECT_CLASS (gloss_text_view_parent_class)->finalize (object);
 }
@@ -1170,6 +1385,9 @@ gloss_text_view_init (GlossTextView *self)
   self->popovers = g_ptr_array_new ();
   self->overlay = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
   self->rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
+  self->geometry = g_hash_table_new_full (range_key_hash, range_key_equal, g_free, (GDestroyNotify) g_array_unref);
+  self->para_tops = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->para_frame = -1;
   self->n_bands = 3;
   self->zoom = 1.0;
   self->snap_to_words = TRUE;
@@ -1269,6 +1487,7 @@ gloss_text_view_set_document (GlossTextView *self,
   gloss_text_view_set_spans (self, NULL);
   g_array_set_size (self->segments, 0);
 
+  forget_geometry (self);
   gtk_text_buffer_set_text (buffer, text, -1);
   length = gtk_text_buffer_get_char_count (buffer);
 
@@ -1515,6 +1734,7 @@ gloss_text_view_set_n_bands (GlossTextView *self,
 
   self->n_bands = n_bands;
   update_spacing (self);
+  forget_geometry (self);
   queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_BANDS]);
 }
@@ -1561,6 +1781,7 @@ gloss_text_view_set_zoom (GlossTextView *self,
 
   self->zoom = zoom;
   update_zoom (self);
+  forget_geometry (self);
   queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }
@@ -1931,4 +2152,104 @@ gloss_text_view_set_matches (GlossTextView *self,
       get_iter (self, range->end, &end);
       gtk_text_buffer_apply_tag (buffer, (int) i == current ? current_tag : match_tag, &start, &end);
     }
+}
+
+/* Comparison ---------------------------------------------------------------- */
+
+/* While analysts' files are compared, each analyst's spans are drawn as a
+ * thin bar in a lane of their own below the code bands, so the analysts'
+ * spans over the same passage sit one above the other in their colours. */
+
+#define COMPARE_HEIGHT 3
+#define COMPARE_TOP    2
+
+static int
+comparison_height (GlossTextView *self)
+{
+  if (self->n_lanes == 0)
+    return 0;
+  return COMPARE_TOP + (int) self->n_lanes * (COMPARE_HEIGHT + BAND_GAP);
+}
+
+static void
+snapshot_comparison (GlossTextView *self,
+                     GtkSnapshot   *snapshot)
+{
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  int below;
+
+  if (self->comparison == NULL || self->comparison->len == 0)
+    return;
+
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+  below = BAND_TOP + (int) self->n_bands * (BAND_HEIGHT + BAND_GAP) + COMPARE_TOP;
+
+  for (guint i = 0; i < self->comparison->len; i++)
+    {
+      const GlossTextComparison *span = &g_array_index (self->comparison, GlossTextComparison, i);
+      int lane_y = below + (int) MIN (span->lane, self->n_lanes - 1) * (COMPARE_HEIGHT + BAND_GAP);
+
+      if (span->end <= vis_start || span->start >= vis_end)
+        continue;
+
+      collect_line_rects (self, MAX (span->start, vis_start), MIN (span->end, vis_end), self->rects);
+      for (guint j = 0; j < self->rects->len; j++)
+        {
+          const LineRect *line = &g_array_index (self->rects, LineRect, j);
+
+          append_rect (snapshot, &span->color, 1.0, line->rect.x,
+                       line->rect.y + line->rect.height + lane_y, line->rect.width, COMPARE_HEIGHT);
+        }
+    }
+}
+
+/**
+ * gloss_text_view_set_comparison:
+ * @spans: (nullable) (element-type GlossTextComparison): the analysts'
+ *   spans in this document, or %NULL to stop comparing
+ * @n_lanes: how many analysts are compared: one lane each below the line
+ *
+ * Draws the analysts' spans side by side below the code bands, until it
+ * is called again with %NULL.
+ */
+void
+gloss_text_view_set_comparison (GlossTextView *self,
+                                GArray        *spans,
+                                guint          n_lanes)
+{
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+
+  if (spans == NULL)
+    n_lanes = 0;
+  n_lanes = MIN (n_lanes, 8);
+
+  g_clear_pointer (&self->comparison, g_array_unref);
+  if (spans != NULL)
+    {
+      self->comparison = g_array_sized_new (FALSE, FALSE, sizeof (GlossTextComparison), spans->len);
+      g_array_append_vals (self->comparison, spans->data, spans->len);
+    }
+
+  if (n_lanes != self->n_lanes)
+    {
+      self->n_lanes = n_lanes;
+      update_spacing (self);
+      forget_geometry (self);
+    }
+  queue_redraw (self);
+}
+
+/**
+ * gloss_text_view_get_comparison:
+ *
+ * Returns: (transfer none) (nullable) (element-type GlossTextComparison):
+ *   the analysts' spans drawn now, %NULL when nothing is compared
+ */
+GArray *
+gloss_text_view_get_comparison (GlossTextView *self)
+{
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), NULL);
+
+  return self->comparison;
 }

@@ -92,6 +92,9 @@ struct _GlossWindow
   char                 *last_toast;
   guint                 retry_id;
   guint                 poll_id;
+  guint                 load_id;       /* annotations still loading in chunks */
+  gint64                load_offset;
+  gint64                load_length;
   guint                 own_change;    /* > 0 while the window itself writes */
   gboolean              popover_editing;
   gint64                popover_annotation;

@@ -19,6 +19,8 @@
  * everything that changes data. */
 
 #define POLL_INTERVAL_MS 2000
+#define FIRST_CHUNK      30000   /* characters whose annotations load before the first frame */
+#define LOAD_CHUNK       100000  /* then this many characters' worth per idle step */
 
 G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -54,6 +56,15 @@ gloss_window_get_banner_text (GlossWindow *self)
   g_return_val_if_fail (GLOSS_IS_WINDOW (self), NULL);
 
   return gtk_revealer_get_reveal_child (self->banner_revealer) ? self->banner_text : NULL;
+}
+
+/* Whether annotations of the shown document are still being read. */
+gboolean
+gloss_window_is_loading (GlossWindow *self)
+{
+  g_return_val_if_fail (GLOSS_IS_WINDOW (self), FALSE);
+
+  return self->load_id != 0;
 }
 
 /* The message of the error page, when it is what the window shows. */
@@ -239,36 +250,110 @@ append_spans (GlossWindow           *self,
     }
 }
 
-static void
-load_annotations (GlossWindow *self)
+/* Adds the annotations touching [start, end) that are not known yet. */
+static gboolean
+load_range (GlossWindow  *self,
+            gint64        start,
+            gint64        end,
+            GError      **error)
 {
   GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) annotations = NULL;
-  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
 
-  g_hash_table_remove_all (self->annotations);
   filter.document = self->document;
-  annotations = gloss_project_list_annotations (self->project, &filter, &error);
+  filter.range_start = start;
+  filter.range_end = end;
+  annotations = gloss_project_list_annotations (self->project, &filter, error);
   if (annotations == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("The annotations could not be read: %s"), error->message);
+    return FALSE;
 
-      _gloss_window_toast (self, message);
-      gloss_text_view_set_spans (self->text_view, NULL);
-      return;
-    }
-
-  g_ptr_array_set_free_func (annotations, NULL);
   for (guint i = 0; i < annotations->len; i++)
     {
       GlossAnnotation *annotation = g_ptr_array_index (annotations, i);
 
-      append_spans (self, annotation, spans);
-      g_hash_table_insert (self->annotations, &annotation->id, annotation);
+      if (!g_hash_table_contains (self->annotations, &annotation->id))
+        g_hash_table_insert (self->annotations, &annotation->id, g_ptr_array_steal_index_fast (annotations, i--));
     }
 
+  return TRUE;
+}
+
+/* The spans of every annotation loaded so far, including those the window
+ * changed itself meanwhile. */
+static void
+paint_loaded (GlossWindow *self)
+{
+  g_autoptr(GArray) spans = g_array_sized_new (FALSE, FALSE, sizeof (GlossTextSpan),
+                                               g_hash_table_size (self->annotations) * 2);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->annotations);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    append_spans (self, value, spans);
   gloss_text_view_set_spans (self->text_view, spans);
+}
+
+static void
+annotations_failed (GlossWindow  *self,
+                    const GError *error)
+{
+  g_autofree char *message = g_strdup_printf (_("The annotations could not be read: %s"), error->message);
+
+  _gloss_window_toast (self, message);
+}
+
+static gboolean
+load_more_cb (gpointer user_data)
+{
+  GlossWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 end = MIN (self->load_offset + LOAD_CHUNK, self->load_length);
+
+  if (!load_range (self, self->load_offset, end, &error))
+    {
+      self->load_id = 0;
+      annotations_failed (self, error);
+      return G_SOURCE_REMOVE;
+    }
+
+  self->load_offset = end;
+  paint_loaded (self);
+  if (self->load_offset < self->load_length)
+    return G_SOURCE_CONTINUE;
+
+  self->load_id = 0;
+  _gloss_window_show_selected (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The annotations of the shown document: those at its start at once, so
+ * the first frame has its highlights, the rest in chunks while idle. */
+static void
+load_annotations (GlossWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  const GlossDocument *document = NULL;
+
+  g_clear_handle_id (&self->load_id, g_source_remove);
+  g_hash_table_remove_all (self->annotations);
+
+  for (guint i = 0; self->documents != NULL && i < self->documents->len; i++)
+    if (((GlossDocument *) g_ptr_array_index (self->documents, i))->id == self->document)
+      document = g_ptr_array_index (self->documents, i);
+  self->load_length = document != NULL ? document->length : G_MAXINT32;
+  self->load_offset = MIN (FIRST_CHUNK, self->load_length);
+
+  if (!load_range (self, 0, self->load_offset, &error))
+    {
+      annotations_failed (self, error);
+      gloss_text_view_set_spans (self->text_view, NULL);
+      return;
+    }
+  paint_loaded (self);
+
+  if (self->load_offset < self->load_length)
+    self->load_id = g_idle_add_full (G_PRIORITY_LOW, load_more_cb, self, NULL);
 }
 
 /* Re-reads one annotation after the window changed it, and repaints only
@@ -448,6 +533,7 @@ show_document (GlossWindow *self,
 
   if (document == 0)
     {
+      g_clear_handle_id (&self->load_id, g_source_remove);
       gloss_text_view_set_document (self->text_view, "", NULL);
       g_hash_table_remove_all (self->annotations);
       gtk_stack_set_visible_child_name (self->content_stack, "no-documents");
@@ -899,6 +985,7 @@ gloss_window_dispose (GObject *object)
 
   _gloss_window_stop_retrying (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_handle_id (&self->load_id, g_source_remove);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   if (self->document_popover != NULL)

@@ -29,5 +29,6 @@ guint          gloss_window_get_n_pending      (GlossWindow      *self);
 const char    *gloss_window_get_banner_text    (GlossWindow      *self);
 const char    *gloss_window_get_last_toast     (GlossWindow      *self);
 const char    *gloss_window_get_error_message  (GlossWindow      *self);
+gboolean       gloss_window_is_loading         (GlossWindow      *self);
 
 G_END_DECLS
