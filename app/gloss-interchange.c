@@ -338,7 +338,9 @@ static void
 set_parse_error (GlossXmlReader  *self,
                  GError         **error)
 {
-  const char *message = self->first_message != NULL ? self->first_message : "unknown error";
+  /* libxml2 quotes the file's bytes as they are, UTF-8 or not. */
+  g_autofree char *message = g_utf8_make_valid (self->first_message != NULL ? self->first_message
+                                                                            : "unknown error", -1);
 
   if (self->first_code == XML_ERR_NO_MEMORY && self->first_message != NULL &&
       strstr (self->first_message, "huge") != NULL)

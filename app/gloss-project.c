@@ -599,11 +599,14 @@ check_schema (sqlite3     *db,
 
       if (!found)
         {
+          /* The file's own SQL text: any bytes at all. */
+          g_autofree char *shown = g_utf8_make_valid (have->pdata[i], -1);
+
           g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_SCHEMA_MISMATCH,
                        _("“%s” holds something a Gloss project never has (%s). It may have "
                          "been altered by another program; Gloss does not open it. "
                          "Nothing was changed."),
-                       path, (const char *) have->pdata[i]);
+                       path, shown);
           return FALSE;
         }
     }

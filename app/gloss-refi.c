@@ -296,7 +296,12 @@ parse_xml (const char  *data,
         detail = g_strdup_printf ("line %d: elements are nested more deeply than %u levels",
                                   err->line, xmlParserMaxDepth);
       else if (err != NULL && err->message != NULL)
-        detail = g_strchomp (g_strdup_printf ("line %d: %s", err->line, err->message));
+        {
+          /* libxml2 quotes the file's bytes as they are, UTF-8 or not. */
+          g_autofree char *shown = g_utf8_make_valid (err->message, -1);
+
+          detail = g_strchomp (g_strdup_printf ("line %d: %s", err->line, shown));
+        }
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                    "%s is not well-formed XML (%s). Nothing was imported.",
                    what, detail != NULL ? detail : "unknown error");

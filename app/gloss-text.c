@@ -715,10 +715,14 @@ extract_document_text (GBytes          *xml,
 
   if (ret < 0)
     {
+      /* libxml2 quotes the file's bytes as they are, UTF-8 or not. */
+      g_autofree char *shown = g_utf8_make_valid (first_error != NULL ? first_error
+                                                                      : "unknown error", -1);
+
       g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_ARCHIVE,
                    "“%s” is damaged: its text part is not well-formed XML (%s). "
                    "Open it in a word processor, save it again and import again.",
-                   display_name, first_error != NULL ? first_error : "unknown error");
+                   display_name, shown);
       g_string_free (self.text, TRUE);
       return NULL;
     }

@@ -10,6 +10,7 @@
  *             open-ro    the same, read-only
  *             merge      gloss_merge() of the input into a fresh project
  *             import     gloss_import_any() into a fresh project
+ *             refi, xml  gloss_refi_import(), gloss_xml_import() likewise
  *             text       gloss_text_read_file()
  *             document   gloss_project_import_file() into a fresh project
  *   input     a file beside the manifest, or gen:NAME for one made here
@@ -662,8 +663,7 @@ run_entry (const Case *c,
             }
         }
     }
-  else if (g_str_equal (c->entry, "merge") || g_str_equal (c->entry, "import") ||
-           g_str_equal (c->entry, "document"))
+  else if (project_path != NULL)
     {
       g_autoptr(GlossProject) project = gloss_project_open (project_path, GLOSS_OPEN_DEFAULT,
                                                             &error);
@@ -676,11 +676,19 @@ run_entry (const Case *c,
 
           gloss_merge (project, sources, FALSE, &report, NULL, &error);
         }
-      else if (g_str_equal (c->entry, "import"))
+      else if (g_str_equal (c->entry, "import") || g_str_equal (c->entry, "refi") ||
+               g_str_equal (c->entry, "xml"))
         {
           g_autoptr(GlossImportReport) report = gloss_import_report_new ();
+          gboolean ok;
 
-          if (gloss_import_any (project, input, report, NULL, &error))
+          if (g_str_equal (c->entry, "refi"))
+            ok = gloss_refi_import (project, input, report, NULL, &error);
+          else if (g_str_equal (c->entry, "xml"))
+            ok = gloss_xml_import (project, input, report, NULL, &error);
+          else
+            ok = gloss_import_any (project, input, report, NULL, &error);
+          if (ok)
             {
               *n_skipped = report->skipped->len;
               for (guint i = 0; i < report->skipped->len; i++)
@@ -750,6 +758,7 @@ test_case (gconstpointer data)
     }
 
   if (g_str_equal (c->entry, "merge") || g_str_equal (c->entry, "import") ||
+      g_str_equal (c->entry, "refi") || g_str_equal (c->entry, "xml") ||
       g_str_equal (c->entry, "document"))
     {
       project_path = g_build_filename (dir, "project.gloss", NULL);
