@@ -309,8 +309,13 @@ set_db_error (sqlite3     *db,
                  _("The disk is full (%s). Free some space and try again. "
                    "Nothing was changed."), what);
   else
-    g_set_error (error, GLOSS_PROJECT_ERROR, code, "%s: %s", what,
-                 db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+    {
+      /* SQLite's messages may quote names from the file, in any bytes. */
+      g_autofree char *message = g_utf8_make_valid (db != NULL ? sqlite3_errmsg (db)
+                                                               : sqlite3_errstr (rc), -1);
+
+      g_set_error (error, GLOSS_PROJECT_ERROR, code, "%s: %s", what, message);
+    }
 
   return FALSE;
 }
@@ -1048,9 +1053,13 @@ open_checked (const char      *path,
                        "be written. Copy it somewhere you may write and open the copy."),
                      path);
       else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
-        g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
-                     _("“%s” is damaged (%s). Restore it from a backup. Nothing was "
-                       "changed."), path, sqlite3_errmsg (db));
+        {
+          g_autofree char *message = g_utf8_make_valid (sqlite3_errmsg (db), -1);
+
+          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
+                       _("“%s” is damaged (%s). Restore it from a backup. Nothing was "
+                         "changed."), path, message);
+        }
       else
         set_db_error (db, rc, path, error);
       sqlite3_close_v2 (db);
@@ -1077,6 +1086,14 @@ open_checked (const char      *path,
 
       g_ptr_array_add (problems, NULL);
       list = g_strjoinv ("; ", (char **) problems->pdata);
+      if (!g_utf8_validate (list, -1, NULL))
+        {
+          /* Problems quote uuids, names and SQLite's messages from the file. */
+          char *valid = g_utf8_make_valid (list, -1);
+
+          g_free (list);
+          list = valid;
+        }
       g_set_error (error, GLOSS_PROJECT_ERROR,
                    damaged ? GLOSS_PROJECT_ERROR_CORRUPT : GLOSS_PROJECT_ERROR_INVARIANT,
                    _("“%s” is damaged and Gloss does not open it: %s. Restore it from a "
@@ -4525,6 +4542,17 @@ gloss_project_check (GlossProject  *self,
                                               (long long) a->start, (long long) a->end));
         }
     }
+
+  /* Problems quote uuids, names, quotes and SQLite's messages from the
+   * file, in any bytes: the window shows them. */
+  for (guint i = 0; i < problems->len; i++)
+    if (!g_utf8_validate (problems->pdata[i], -1, NULL))
+      {
+        char *valid = g_utf8_make_valid (problems->pdata[i], -1);
+
+        g_free (problems->pdata[i]);
+        problems->pdata[i] = valid;
+      }
 
   return g_steal_pointer (&problems);
 }

@@ -57,6 +57,8 @@ struct _GlossWindow
   GtkWidget            *undo_button;
   GtkWidget            *redo_button;
   GtkWidget            *tag_button;
+  GtkWidget            *sidebar_button;
+  GtkWidget            *inspector_button;
   GtkRevealer          *banner_revealer;
   GtkLabel             *banner_label;
   GtkWidget            *banner_button;

@@ -893,6 +893,7 @@ gloss_window_show_error (GlossWindow *self,
   gtk_stack_set_visible_child_name (self->main_stack, "error");
   if (self->project == NULL)
     update_title (self);
+  _gloss_window_update_actions (self);
 }
 
 /* Actions' sensitivity: the one place that decides it. */
@@ -936,6 +937,11 @@ _gloss_window_update_actions (GlossWindow *self)
   ENABLE ("next-annotation-here", have_annotation);
   ENABLE ("retry", self->pending.length > 0);
 #undef ENABLE
+
+  /* Panels that are not there have no buttons either. */
+  gtk_widget_set_visible (self->sidebar_button,
+                          have_project && g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "project") == 0);
+  gtk_widget_set_visible (self->inspector_button, have_document);
 
   /* The button stands out only when there is something to tag. */
   gtk_widget_set_visible (self->tag_button, writable && have_document);
@@ -1044,6 +1050,8 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, undo_button);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, redo_button);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, tag_button);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, GlossWindow, inspector_button);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, banner_revealer);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, GlossWindow, banner_button);
