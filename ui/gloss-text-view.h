@@ -87,4 +87,26 @@ void       gloss_text_view_set_matches             (GlossTextView  *self,
                                                     GArray         *ranges,
                                                     int             current);
 
+/**
+ * GlossTextComparison:
+ * @start: first code point
+ * @end: code point after the last one
+ * @lane: the analyst's lane below the line, 0 for the first
+ * @color: the analyst's colour
+ *
+ * One analyst's span, drawn while analysts' work is compared.
+ */
+typedef struct
+{
+  gint64  start;
+  gint64  end;
+  guint   lane;
+  GdkRGBA color;
+} GlossTextComparison;
+
+void       gloss_text_view_set_comparison          (GlossTextView  *self,
+                                                    GArray         *spans,
+                                                    guint           n_lanes);
+GArray    *gloss_text_view_get_comparison          (GlossTextView  *self);
+
 G_END_DECLS
