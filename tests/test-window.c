@@ -706,6 +706,46 @@ test_import_and_remove_document (Fixture       *fixture,
 }
 
 static void
+test_rename_document (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossDocument) document = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+
+  if (skip_without_display ())
+    return;
+
+  activate (fixture, "rename-document", NULL);
+  dialog = find_dialog ();
+  g_assert_nonnull (dialog);
+  entry = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), !=, "");
+
+  /* A blank title cannot be accepted. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "accept"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "  Korybko on Pakistan and Russia ");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "accept"));
+  adw_message_dialog_response (dialog, "accept");
+  settle (fixture);
+
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (document->title, ==, "Korybko on Pakistan and Russia");
+
+  /* And undo gives the old title back. */
+  activate (fixture, "undo", NULL);
+  g_clear_pointer (&document, gloss_document_free);
+  document = gloss_project_get_document (fixture->project, fixture->document, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (document->title, !=, "Korybko on Pakistan and Russia");
+}
+
+static void
 test_zoom (Fixture       *fixture,
            gconstpointer  data)
 {
@@ -900,6 +940,7 @@ main (int   argc,
   ADD ("/gloss/window/external-change-appears", test_external_change_appears);
   ADD ("/gloss/window/import-and-remove-document", test_import_and_remove_document);
   ADD ("/gloss/window/zoom", test_zoom);
+  ADD ("/gloss/window/rename-document", test_rename_document);
 #undef ADD
   g_test_add_func ("/gloss/window/open-error-in-window", test_open_error_in_window);
   g_test_add_func ("/gloss/window/long-document-loads-in-steps", test_long_document_loads_in_steps);
