@@ -1390,10 +1390,18 @@ load_projects (Compare       *cmp,
   GThreadPool *pool = NULL;
   gboolean ok = TRUE;
 
-  for (guint f = 0; f < n_projects; f++)
-    fetches[f].project = projects[f];
+  gboolean distinct = TRUE;
 
-  if (n_projects > 1)
+  for (guint f = 0; f < n_projects; f++)
+    {
+      fetches[f].project = projects[f];
+      /* The same project twice would be read by two threads at once
+       * through one connection: read it here instead. */
+      for (guint g = 0; g < f; g++)
+        distinct = distinct && projects[g] != projects[f];
+    }
+
+  if (n_projects > 1 && distinct)
     pool = g_thread_pool_new (fetch_worker, NULL,
                               (int) MIN (n_projects, MAX (g_get_num_processors (), 1)),
                               FALSE, NULL);
