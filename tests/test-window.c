@@ -602,6 +602,55 @@ test_busy_file_keeps_change (Fixture       *fixture,
   g_assert_cmpstr (((GlossAnnotation *) g_ptr_array_index (rows, 0))->quote, ==, "public opinion");
 }
 
+/* A sync client replaces the file with a copy: the change made then is
+ * not written into the unlinked old file; the banner says so, and the
+ * retry reopens the file and writes the change there. */
+static void
+test_replaced_file_keeps_change (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  GlossTextView *view;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) reopened = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *copy = g_strconcat (fixture->path, ".synced", NULL);
+  g_autofree char *contents = NULL;
+  gsize length;
+  gint64 start, end, codes[1];
+  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
+
+  if (skip_without_display ())
+    return;
+
+  view = gloss_window_get_text_view (fixture->window);
+  start = find_offset (fixture->text, "public opinion");
+  end = start + g_utf8_strlen ("public opinion", -1);
+  codes[0] = code_id (fixture, "Actors/China");
+
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+  g_assert_cmpint (g_rename (copy, fixture->path), ==, 0);
+
+  gloss_text_view_select_range (view, start, end);
+  activate (fixture, "tag-codes", codes_variant (codes, 1));
+  g_assert_cmpuint (gloss_window_get_n_pending (fixture->window), ==, 1);
+  g_assert_nonnull (gloss_window_get_banner_text (fixture->window));
+
+  activate (fixture, "retry", NULL);
+  g_assert_cmpuint (gloss_window_get_n_pending (fixture->window), ==, 0);
+  g_assert_null (gloss_window_get_banner_text (fixture->window));
+
+  /* The file now at the path has it. */
+  reopened = gloss_project_open (fixture->path, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  filter.document = fixture->document;
+  filter.annotator = "Tester";
+  rows = gloss_project_list_annotations (reopened, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (((GlossAnnotation *) g_ptr_array_index (rows, 0))->quote, ==, "public opinion");
+}
+
 /* Another process's change appears without reopening. */
 static void
 test_external_change_appears (Fixture       *fixture,
@@ -938,6 +987,7 @@ main (int   argc,
   ADD ("/gloss/window/popover-type-to-filter", test_popover_type_to_filter);
   ADD ("/gloss/window/busy-file-keeps-change", test_busy_file_keeps_change);
   ADD ("/gloss/window/external-change-appears", test_external_change_appears);
+  ADD ("/gloss/window/replaced-file-keeps-change", test_replaced_file_keeps_change);
   ADD ("/gloss/window/import-and-remove-document", test_import_and_remove_document);
   ADD ("/gloss/window/zoom", test_zoom);
   ADD ("/gloss/window/rename-document", test_rename_document);
