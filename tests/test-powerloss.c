@@ -54,6 +54,13 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+static void
+remove_tree_and_free (char *path)
+{
+  remove_tree (path);
+  g_free (path);
+}
+
 static char *
 make_tmp_dir (void)
 {
@@ -61,7 +68,7 @@ make_tmp_dir (void)
   char *dir = g_dir_make_tmp ("gloss-powerloss-XXXXXX", &error);
 
   g_assert_no_error (error);
-  g_test_queue_destroy ((GDestroyNotify) remove_tree, g_strdup (dir));
+  g_test_queue_destroy ((GDestroyNotify) remove_tree_and_free, g_strdup (dir));
   return dir;
 }
 
