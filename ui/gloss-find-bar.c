@@ -1151,6 +1151,25 @@ gloss_find_bar_class_init (GlossFindBarClass *klass)
   gtk_widget_class_set_css_name (widget_class, "glossfindbar");
 }
 
+/* GtkSearchBar's own close button is only an icon: give it a tooltip and
+ * a name screen readers can read. */
+static void
+name_close_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "close"))
+    {
+      gtk_widget_set_tooltip_text (widget, _("Close the find bar (Escape)"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Close the find bar"), -1);
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    name_close_button (child);
+}
+
 static void
 gloss_find_bar_init (GlossFindBar *self)
 {
@@ -1174,6 +1193,7 @@ gloss_find_bar_init (GlossFindBar *self)
   gtk_list_view_set_model (self->results_view, GTK_SELECTION_MODEL (selection));
 
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
+  name_close_button (GTK_WIDGET (self->search_bar));
 
   /* Anywhere in the window, not only inside the bar. */
   controller = gtk_shortcut_controller_new ();

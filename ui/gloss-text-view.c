@@ -1296,6 +1296,62 @@ gloss_text_view_set_property (GObject      *object,
     }
 }
 
+/* Assistive technology: the highlights are painted, so a screen reader
+ * cannot see them.  The codes of the annotations under the cursor become
+ * the view's accessible description ("Codes: Russia, cooperative"; the
+ * annotations are separated by semicolons), kept up to date as the cursor
+ * moves and as the spans change. */
+static void
+update_accessible_description (GlossTextView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self));
+  g_autoptr(GString) codes = g_string_new (NULL);
+  g_autoptr(GArray) here = NULL;
+  g_autofree char *description = NULL;
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_mark (buffer, &iter, gtk_text_buffer_get_insert (buffer));
+  here = gloss_text_view_get_annotations_at (self, gtk_text_iter_get_offset (&iter));
+  for (guint i = 0; i < here->len; i++)
+    {
+      g_autoptr(GArray) spans = gloss_text_view_get_spans_of (self, g_array_index (here, gint64, i));
+      gboolean first = TRUE;
+
+      for (guint j = 0; j < spans->len; j++)
+        {
+          const char *label = g_array_index (spans, GlossTextSpan, j).label;
+
+          if (label == NULL)
+            continue;
+          if (codes->len > 0)
+            g_string_append (codes, first ? "; " : ", ");
+          g_string_append (codes, label);
+          first = FALSE;
+        }
+    }
+
+  /* TRANSLATORS: read by screen readers; %s is a list of code names */
+  description = codes->len > 0 ? g_strdup_printf (_("Codes: %s"), codes->str) : g_strdup ("");
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (self), "gloss-a11y-description"), description) == 0)
+    return;
+
+  if (*description != '\0')
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  g_object_set_data_full (G_OBJECT (self), "gloss-a11y-description", g_steal_pointer (&description), g_free);
+}
+
+static void
+on_buffer_mark_set_cb (GtkTextBuffer     *buffer,
+                       const GtkTextIter *location,
+                       GtkTextMark       *mark,
+                       GlossTextView     *self)
+{
+  if (mark == gtk_text_buffer_get_insert (buffer))
+    update_accessible_description (self);
+}
+
 static void
 gloss_text_view_class_init (GlossTextViewClass *klass)
 {
@@ -1447,6 +1503,7 @@ gloss_text_view_init (GlossTextView *self)
   g_signal_connect (self, "notify::vadjustment", G_CALLBACK (on_vadjustment_notify_cb), NULL);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (on_dark_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (buffer, "mark-set", G_CALLBACK (on_buffer_mark_set_cb), self, 0);
 }
 
 /* Public API -------------------------------------------------------------- */
@@ -1633,6 +1690,7 @@ gloss_text_view_set_spans (GlossTextView *self,
   g_hash_table_remove_all (self->overlay);
   rebuild (self, import_spans (self, spans, 0));
   queue_redraw (self);
+  update_accessible_description (self);
 }
 
 /* Folds the updated annotations back into the index, off the hot path. */
@@ -1692,6 +1750,7 @@ gloss_text_view_update_annotation (GlossTextView *self,
     self->consolidate_id = g_idle_add_full (G_PRIORITY_LOW, consolidate_cb, self, NULL);
 
   queue_redraw (self);
+  update_accessible_description (self);
 }
 
 guint

@@ -13,9 +13,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GlossApplication) app = NULL;
+  const char *localedir = g_getenv ("GLOSS_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* GLOSS_LOCALEDIR: the translations of an uninstalled build (its po/). */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
