@@ -2653,26 +2653,107 @@ gloss_project_list_codes (GlossProject  *self,
   return g_steal_pointer (&codes);
 }
 
+/**
+ * gloss_project_get_code:
+ *
+ * One code with its path and live count, without listing the codebook.
+ *
+ * Returns: (transfer full): the code, or %NULL with @error set
+ */
 GlossCode *
 gloss_project_get_code (GlossProject  *self,
                         gint64         code,
                         GError       **error)
 {
-  g_autoptr(GPtrArray) codes = gloss_project_list_codes (self, error);
+  static const char row_sql[] =
+    "SELECT c.id, c.uuid, c.dimension, ifnull (c.parent, 0), c.name, m.name, c.color, "
+    "c.description, c.shortcut, c.position FROM code c JOIN dimension m ON m.id = c.dimension "
+    "WHERE c.id = ?";
+  static const char up_sql[] = "SELECT ifnull (parent, 0), name FROM code WHERE id = ?";
+  static const char count_sql[] =
+    "SELECT count (*) FROM annotation_code ac JOIN annotation a ON a.id = ac.annotation "
+    "WHERE ac.code = ? AND a.deleted = 0";
+  g_autoptr(GlossCode) result = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) path = g_string_new (NULL);
+  gint64 parent;
+  int rc;
 
-  if (codes == NULL)
-    return NULL;
+  {
+    g_autoptr(GlossStmt) stmt = prepare (self, row_sql, error);
 
-  for (guint i = 0; i < codes->len; i++)
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 1, code);
+    rc = sqlite3_step (stmt);
+    if (rc == SQLITE_DONE)
+      {
+        no_such (error, _("code"), code);
+        return NULL;
+      }
+    if (rc != SQLITE_ROW)
+      {
+        set_db_error (self->db, rc, "code", error);
+        return NULL;
+      }
+
+    result = g_new0 (GlossCode, 1);
+    result->id = sqlite3_column_int64 (stmt, 0);
+    result->uuid = column_dup (stmt, 1);
+    result->dimension = sqlite3_column_int64 (stmt, 2);
+    result->parent = sqlite3_column_int64 (stmt, 3);
+    result->name = column_dup (stmt, 4);
+    g_ptr_array_add (names, column_dup (stmt, 4));
+    g_ptr_array_add (names, column_dup (stmt, 5));
+    result->color = column_dup (stmt, 6);
+    result->description = column_dup (stmt, 7);
+    result->shortcut = column_dup (stmt, 8);
+    result->position = sqlite3_column_int (stmt, 9);
+  }
+
+  /* Up the tree for the path; the depth bound guards against a cycle. */
+  for (parent = result->parent; parent != 0 && result->depth < 64; result->depth++)
     {
-      GlossCode *c = codes->pdata[i];
+      g_autoptr(GlossStmt) stmt = prepare (self, up_sql, error);
 
-      if (c->id == code)
-        return g_ptr_array_steal_index (codes, i);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, parent);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_ROW)
+        {
+          if (rc == SQLITE_DONE)
+            no_such (error, _("code"), parent);
+          else
+            set_db_error (self->db, rc, "code", error);
+          return NULL;
+        }
+      parent = sqlite3_column_int64 (stmt, 0);
+      g_ptr_array_insert (names, (int) names->len - 1, column_dup (stmt, 1));
     }
 
-  no_such (error, _("code"), code);
-  return NULL;
+  /* names: code, parent, …, top, dimension */
+  for (guint i = names->len; i > 0; i--)
+    {
+      g_autofree char *escaped = gloss_path_escape_name (names->pdata[i - 1]);
+
+      if (path->len > 0)
+        g_string_append_c (path, '/');
+      g_string_append (path, escaped);
+    }
+  result->path = g_string_free (g_steal_pointer (&path), FALSE);
+
+  {
+    g_autoptr(GlossStmt) stmt = prepare (self, count_sql, error);
+
+    if (stmt == NULL)
+      return NULL;
+    sqlite3_bind_int64 (stmt, 1, code);
+    if (!step_int64 (self, stmt, &result->n_annotations, error))
+      return NULL;
+  }
+
+  return g_steal_pointer (&result);
 }
 
 gint64
@@ -3838,13 +3919,17 @@ describe_codes (GlossProject *self,
 
   for (guint i = 0; i < n_codes && i < 3; i++)
     {
-      g_autoptr(GlossCode) code = gloss_project_get_code (self, codes[i], NULL);
+      static const char sql[] = "SELECT name FROM code WHERE id = ?";
+      g_autoptr(GlossStmt) stmt = prepare (self, sql, NULL);
 
-      if (code == NULL)
+      if (stmt == NULL)
+        continue;
+      sqlite3_bind_int64 (stmt, 1, codes[i]);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
         continue;
       if (s->len > 0)
         g_string_append (s, ", ");
-      g_string_append (s, code->name);
+      g_string_append (s, (const char *) sqlite3_column_text (stmt, 0));
     }
   if (n_codes > 3)
     g_string_append (s, ", …");

@@ -873,6 +873,26 @@ test_codebook (void)
     g_clear_error (&error);
   }
 
+  /* One code fetched alone agrees with the listing */
+  {
+    g_autoptr(GPtrArray) all = gloss_project_list_codes (project, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < all->len; i++)
+      {
+        GlossCode *listed = all->pdata[i];
+        g_autoptr(GlossCode) alone = gloss_project_get_code (project, listed->id, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (alone->path, ==, listed->path);
+        g_assert_cmpstr (alone->uuid, ==, listed->uuid);
+        g_assert_cmpint (alone->depth, ==, listed->depth);
+        g_assert_cmpint (alone->parent, ==, listed->parent);
+        g_assert_cmpint (alone->position, ==, listed->position);
+        g_assert_cmpint (alone->n_annotations, ==, listed->n_annotations);
+      }
+  }
+
   {
     g_autoptr(GPtrArray) problems = gloss_project_check (project, &error);
     g_assert_no_error (error);
