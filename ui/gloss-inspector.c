@@ -32,6 +32,9 @@ struct _GlossInspector
   GtkLabel    *modified_label;
   GtkLabel    *review_label;
   GtkWidget   *delete_button;
+  GtkWidget   *review_box;
+  GtkEntry    *review_note_entry;
+  GtkLabel    *review_progress_label;
 
   gint64       annotation;
   char        *saved_note;
@@ -258,6 +261,12 @@ gloss_inspector_show_annotation (GlossInspector        *self,
       break;
     }
 
+  /* The review note shown is the annotation's; what is typed stays. */
+  if (!same || !gtk_widget_has_focus (GTK_WIDGET (self->review_note_entry)))
+    gtk_editable_set_text (GTK_EDITABLE (self->review_note_entry),
+                           annotation->review_note != NULL ? annotation->review_note : "");
+  gtk_widget_set_visible (self->review_box, editable);
+
   gtk_text_view_set_editable (self->note_view, editable);
   gtk_widget_set_visible (self->delete_button, editable);
   gtk_widget_set_visible (self->span_box, editable);
@@ -274,6 +283,39 @@ gloss_inspector_clear (GlossInspector *self)
   self->annotation = 0;
   g_clear_pointer (&self->saved_note, g_free);
   gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+/**
+ * gloss_inspector_set_review_progress:
+ * @reviewed: annotations accepted or rejected
+ * @total: live annotations in the project
+ */
+void
+gloss_inspector_set_review_progress (GlossInspector *self,
+                                     guint           reviewed,
+                                     guint           total)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (GLOSS_IS_INSPECTOR (self));
+
+  /* Translators: review progress, e.g. "3 of 15 reviewed" */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %u reviewed", "%u of %u reviewed", total),
+                          reviewed, total);
+  gtk_label_set_text (self->review_progress_label, text);
+}
+
+/**
+ * gloss_inspector_dup_review_note:
+ *
+ * Returns: (transfer full): the review note as typed, "" when none
+ */
+char *
+gloss_inspector_dup_review_note (GlossInspector *self)
+{
+  g_return_val_if_fail (GLOSS_IS_INSPECTOR (self), NULL);
+
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->review_note_entry)));
 }
 
 gint64
@@ -329,6 +371,9 @@ gloss_inspector_class_init (GlossInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, GlossInspector, modified_label);
   gtk_widget_class_bind_template_child (widget_class, GlossInspector, review_label);
   gtk_widget_class_bind_template_child (widget_class, GlossInspector, delete_button);
+  gtk_widget_class_bind_template_child (widget_class, GlossInspector, review_box);
+  gtk_widget_class_bind_template_child (widget_class, GlossInspector, review_note_entry);
+  gtk_widget_class_bind_template_child (widget_class, GlossInspector, review_progress_label);
   gtk_widget_class_set_css_name (widget_class, "glossinspector");
 }
 

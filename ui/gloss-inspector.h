@@ -22,5 +22,9 @@ void        gloss_inspector_clear           (GlossInspector        *self);
 gint64      gloss_inspector_get_annotation  (GlossInspector        *self);
 char       *gloss_inspector_dup_note        (GlossInspector        *self);
 void        gloss_inspector_flush_note      (GlossInspector        *self);
+void        gloss_inspector_set_review_progress (GlossInspector *self,
+                                                 guint           reviewed,
+                                                 guint           total);
+char       *gloss_inspector_dup_review_note (GlossInspector        *self);
 
 G_END_DECLS
