@@ -131,6 +131,65 @@ gloss_dialog_choose_text_files (GtkWindow      *parent,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static void
+on_files_response_cb (GtkNativeDialog *dialog,
+                      int              response,
+                      Pending         *pending)
+{
+  GlossFilesFunc callback = (GlossFilesFunc) pending->callback;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) paths = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+
+      for (guint i = 0; i < g_list_model_get_n_items (files); i++)
+        {
+          g_autoptr(GFile) file = g_list_model_get_item (files, i);
+          g_autofree char *path = g_file_get_path (file);
+
+          if (path != NULL)
+            g_strv_builder_add (builder, path);
+        }
+      paths = g_strv_builder_end (builder);
+    }
+
+  callback (paths != NULL && paths[0] != NULL ? (const char * const *) paths : NULL, pending->user_data);
+  pending_free (pending);
+  g_object_unref (dialog);
+}
+
+/* Several project files at once, all handed to @callback in one call;
+ * @folder (nullable) is where the chooser starts. */
+void
+gloss_dialog_choose_projects (GtkWindow      *parent,
+                              const char     *title,
+                              const char     *accept_label,
+                              const char     *folder,
+                              GlossFilesFunc  callback,
+                              gpointer        user_data,
+                              GDestroyNotify  destroy)
+{
+  GtkFileChooserNative *dialog;
+  g_autoptr(GtkFileFilter) filter = project_filter ();
+
+  dialog = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN, accept_label, _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (folder != NULL)
+    {
+      g_autoptr(GFile) start = g_file_new_for_path (folder);
+
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), start, NULL);
+    }
+
+  g_signal_connect (dialog, "response", G_CALLBACK (on_files_response_cb),
+                    pending_new (callback, user_data, destroy));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
 /* Messages ---------------------------------------------------------------- */
 
 static void

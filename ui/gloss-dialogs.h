@@ -13,6 +13,8 @@ typedef void (*GlossFileFunc)    (const char *path,       /* NULL when cancelled
 typedef void (*GlossConfirmFunc) (gpointer    user_data);
 typedef void (*GlossTextFunc)    (const char *text,
                                   gpointer    user_data);
+typedef void (*GlossFilesFunc)   (const char * const *paths, /* NULL when cancelled */
+                                  gpointer            user_data);
 
 void gloss_dialog_choose_file (GtkWindow            *parent,
                                const char           *title,
@@ -26,6 +28,13 @@ void gloss_dialog_choose_text_files (GtkWindow      *parent,
                                      GlossFileFunc   callback,
                                      gpointer        user_data,
                                      GDestroyNotify  destroy);
+void gloss_dialog_choose_projects (GtkWindow      *parent,
+                                   const char     *title,
+                                   const char     *accept_label,
+                                   const char     *folder,
+                                   GlossFilesFunc  callback,
+                                   gpointer        user_data,
+                                   GDestroyNotify  destroy);
 void gloss_dialog_confirm     (GtkWindow            *parent,
                                const char           *heading,
                                const char           *body,
