@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "gloss-dialogs.h"
+#include "gloss-preferences.h"
 #include "gloss-project.h"
 #include "gloss-window.h"
 
@@ -269,23 +270,20 @@ about_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  GlossApplication *self = user_data;
-  const char *developers[] = { "The Gloss developers", NULL };
-  GtkWidget *about = adw_about_window_new ();
+  gloss_show_about (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
+}
 
-  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _("Gloss"));
-  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APPLICATION_ID);
-  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
-  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
-                                 _("Annotate interview transcripts with actors, themes and stances, "
-                                   "and compare your coding with your colleagues’."));
-  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), _("The Gloss developers"));
-  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
-  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
-  adw_about_window_set_copyright (ADW_ABOUT_WINDOW (about), "© 2026 The Gloss developers");
-  gtk_window_set_transient_for (GTK_WINDOW (about),
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  GlossApplication *self = user_data;
+  GlossPreferences *preferences = gloss_preferences_new (self->settings);
+
+  gtk_window_set_transient_for (GTK_WINDOW (preferences),
                                 gtk_application_get_active_window (GTK_APPLICATION (self)));
-  gtk_window_present (GTK_WINDOW (about));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -307,6 +305,7 @@ static const GActionEntry app_actions[] = {
   { "open", open_action },
   { "open-path", open_path_action, "s" },
   { "about", about_action },
+  { "preferences", preferences_action },
   { "quit", quit_action },
 };
 
@@ -345,6 +344,16 @@ gloss_application_startup (GApplication *app)
     { "win.shrink-start", { "<Alt>Right", NULL } },
     { "win.shrink-end", { "<Shift><Alt>Left", NULL } },
     { "win.grow-end", { "<Shift><Alt>Right", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.view::text", { "<Alt>1", NULL } },
+    { "win.view::annotations", { "<Alt>2", NULL } },
+    { "win.codebook", { "<Shift><Control>k", NULL } },
+    { "win.document-properties", { "<Alt>Return", NULL } },
+    { "win.import-data", { "<Shift><Control>i", NULL } },
+    { "win.export", { "<Control>e", NULL } },
+    { "win.review-accept", { "<Alt>a", NULL } },
+    { "win.review-reject", { "<Alt>r", NULL } },
+    { "win.next-unreviewed", { "<Alt>n", NULL } },
   };
 
   G_APPLICATION_CLASS (gloss_application_parent_class)->startup (app);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "gloss-annotation-list.h"
+#include "gloss-compare-view.h"
+#include "gloss-find-bar.h"
 #include "gloss-inspector.h"
 #include "gloss-tag-popover.h"
 #include "gloss-window.h"
@@ -103,6 +106,23 @@ struct _GlossWindow
   GHashTable           *count_labels;  /* gint64 document id → GtkLabel (borrowed) */
   GArray               *held_codes;    /* a tag held back until the annotator is named */
   gboolean              held_replace;
+
+  /* The workbench around the text (gloss-window-workbench.c) */
+  AdwViewStack         *view_stack;
+  GlossAnnotationList  *annotation_list;
+  GlossFindBar         *find_bar;
+  GtkLevelBar          *review_level;
+  GtkLabel             *review_progress_label;
+  GtkEntry             *review_note_entry;
+  GtkWindow            *codebook_window;   /* weak */
+  GlossCompareView     *compare_view;      /* weak */
+  GCancellable         *merge_cancellable; /* a merge is running */
+  guint                 review_count_id;
+  gboolean              review_stale;
+  guint                 n_reviewed;
+  guint                 n_live;
+  gboolean              syncing_selection;
+  gboolean              reviewing;        /* the window is writing a review */
 };
 
 /* gloss-window.c */
@@ -138,5 +158,15 @@ gboolean      _gloss_window_handle_key         (GlossWindow           *self,
 void          _gloss_window_import_paths       (GlossWindow           *self,
                                                 const char * const    *paths);
 void          _gloss_window_stop_retrying      (GlossWindow           *self);
+
+/* gloss-window-workbench.c */
+void          _gloss_window_class_init_workbench (GtkWidgetClass      *widget_class);
+void          _gloss_window_init_workbench     (GlossWindow           *self);
+void          _gloss_window_dispose_workbench  (GlossWindow           *self);
+void          _gloss_window_workbench_set_project (GlossWindow        *self);
+void          _gloss_window_workbench_document_shown (GlossWindow     *self);
+void          _gloss_window_update_workbench_actions (GlossWindow     *self);
+gboolean      _gloss_window_show_annotation    (GlossWindow           *self,
+                                                gint64                 annotation);
 
 G_END_DECLS

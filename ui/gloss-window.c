@@ -539,6 +539,7 @@ show_document (GlossWindow *self,
       gtk_stack_set_visible_child_name (self->content_stack, "no-documents");
       _gloss_window_show_selected (self);
       _gloss_window_update_actions (self);
+      _gloss_window_workbench_document_shown (self);
       return;
     }
 
@@ -556,6 +557,7 @@ show_document (GlossWindow *self,
   gtk_stack_set_visible_child_name (self->content_stack, "document");
   _gloss_window_show_selected (self);
   _gloss_window_update_actions (self);
+  _gloss_window_workbench_document_shown (self);
 }
 
 gboolean
@@ -791,6 +793,7 @@ _gloss_window_replace_project (GlossWindow  *self,
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
   g_signal_connect (project, "changed", G_CALLBACK (on_project_changed_cb), self);
+  _gloss_window_workbench_set_project (self);
   update_title (self);
   _gloss_window_reload (self);
 }
@@ -812,6 +815,7 @@ gloss_window_set_project (GlossWindow  *self,
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
   g_signal_connect (project, "changed", G_CALLBACK (on_project_changed_cb), self);
+  _gloss_window_workbench_set_project (self);
 
   load_codebook (self);
   _gloss_window_reload_documents (self);
@@ -963,6 +967,7 @@ _gloss_window_update_actions (GlossWindow *self)
     redo_tip = g_strdup (_("Redo (Shift+Ctrl+Z)"));
   gtk_widget_set_tooltip_text (self->undo_button, undo_tip);
   gtk_widget_set_tooltip_text (self->redo_button, redo_tip);
+  _gloss_window_update_workbench_actions (self);
 }
 
 /* GObject --------------------------------------------------------------------- */
@@ -1000,6 +1005,7 @@ gloss_window_dispose (GObject *object)
       self->document_popover = NULL;
     }
 
+  _gloss_window_dispose_workbench (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), GLOSS_TYPE_WINDOW);
 
   g_clear_object (&self->project);
@@ -1070,6 +1076,7 @@ gloss_window_class_init (GlossWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_documents_list_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_text_view_annotation_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_text_view_selected_annotation_notify_cb);
+  _gloss_window_class_init_workbench (widget_class);
 }
 
 static void
@@ -1111,6 +1118,7 @@ gloss_window_init (GlossWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self->text_view), keys);
 
   _gloss_window_install_actions (self);
+  _gloss_window_init_workbench (self);
   update_recent_menu (self);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (update_recent_menu), self, G_CONNECT_SWAPPED);
