@@ -24,7 +24,8 @@ command -v dbus-run-session >/dev/null 2>&1 || skip "dbus-run-session is not ins
 "$python" -c "import dogtail" 2>/dev/null || skip "python3-dogtail is not installed"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gloss-a11y-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
 
 export XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" XDG_CACHE_HOME="$tmp/cache"
 export HOME="$tmp/home"
