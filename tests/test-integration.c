@@ -22,7 +22,7 @@
 #define BAND_TOP       2
 #define BAND_HEIGHT    3
 #define BAND_GAP       1
-#define COMPARE_TOP    2
+#define COMPARE_TOP    4
 #define COMPARE_HEIGHT 3
 
 static gboolean have_display;
@@ -840,6 +840,8 @@ test_compare (Fixture       *fixture,
 
   /* Closing the panel ends the comparison in the text. */
   compare_window = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (compare)));
+  /* Let the frames after the off-screen rendering go by first. */
+  gloss_test_wait_frames (GTK_WIDGET (window), 2);
   gtk_window_close (compare_window);
   gloss_test_wait_frames (GTK_WIDGET (window), 2);
   g_assert_null (window->compare_view);

@@ -2220,7 +2220,7 @@ gloss_text_view_set_matches (GlossTextView *self,
  * spans over the same passage sit one above the other in their colours. */
 
 #define COMPARE_HEIGHT 3
-#define COMPARE_TOP    2
+#define COMPARE_TOP    4   /* apart from the code bands above */
 
 static int
 comparison_height (GlossTextView *self)

@@ -601,6 +601,7 @@ on_disagreement_activated_cb (GlossWindow *self,
       return;
     }
 
+  /* The passage is shown ready to work on: tag it, or review it. */
   gtk_window_present (GTK_WINDOW (self));
   if (show_range (self, document, start, end))
     update_comparison (self);
@@ -911,6 +912,13 @@ _gloss_window_update_workbench_actions (GlossWindow *self)
 #undef ENABLE
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->review_note_entry), writable);
+
+  /* Tagging and the inspector belong to the text. */
+  if (showing_list (self))
+    {
+      gtk_widget_set_visible (self->tag_button, FALSE);
+      gtk_widget_set_visible (self->inspector_button, FALSE);
+    }
 }
 
 void
