@@ -3,10 +3,11 @@
 """The main flow through AT-SPI, as a screen reader user or a switch
 device would drive it: find the text, select a passage, tag it, undo,
 and quit, checking the project file with gloss-cli after every step.
-Also checks that every button has a name, that the main controls are
-reached by Tab, that the codes of the highlight under the cursor are
-exposed as the text's accessible description, and that the window
-comes up in German.
+Also checks that every button has a name (in the window, and in the
+codebook, preferences and document properties the keyboard opens), that
+the main controls are reached by Tab, that the codes of the highlight
+under the cursor are the text's accessible description, and that the
+window comes up in German (LANGUAGE=de, GLOSS_LOCALEDIR).
 
 usage: test-main-flow.py GLOSS GLOSS_CLI LOCALEDIR
 
@@ -31,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 TITLE = "a11y-flow"
 TEXT = ("Pakistan and Russia talk about energy and trade.\n"
@@ -154,7 +156,8 @@ class Gloss:
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.app = wait_for(self._find_app, timeout=30)
         if self.app is None:
-            raise RuntimeError("Gloss did not appear on the accessibility bus")
+            self.kill()
+            raise RuntimeError("Gloss did not appear on the accessibility bus:\n" + self.output())
         self.frame = wait_for(lambda: self.app.child(roleName="frame", retry=False), timeout=15)
 
     def _find_app(self):
@@ -345,9 +348,16 @@ def main():
                 "--code", "Actors/Russia", "--code", "Stance/cooperative")
         before = cli.spans()
 
-        app = Gloss(gloss_path, project, env, os.path.join(tmp, "gloss.log"))
+        try:
+            app = Gloss(gloss_path, project, env, os.path.join(tmp, "gloss.log"))
+        except RuntimeError as error:
+            tap.check(False, "Gloss starts and appears on the accessibility bus", error)
+            tap.plan()
+            return 1
         try:
             run_english(tap, app, cli, before)
+        except Exception:
+            tap.check(False, "the session in English ran to its end", traceback.format_exc())
         finally:
             app.kill()
         log = app.output()
@@ -361,9 +371,16 @@ def main():
 
         german = dict(env)
         german.update({"LANGUAGE": "de", "LC_ALL": "C.UTF-8", "GLOSS_LOCALEDIR": localedir})
-        app = Gloss(gloss_path, project, german, os.path.join(tmp, "gloss-de.log"))
+        try:
+            app = Gloss(gloss_path, project, german, os.path.join(tmp, "gloss-de.log"))
+        except RuntimeError as error:
+            tap.check(False, "Gloss starts in German", error)
+            tap.plan()
+            return 1
         try:
             run_german(tap, app)
+        except Exception:
+            tap.check(False, "the session in German ran to its end", traceback.format_exc())
         finally:
             app.kill()
 
