@@ -691,19 +691,32 @@ test_external_change_appears (Fixture       *fixture,
   g_assert_cmpint (g_array_index (here, gint64, 0), ==, id);
 }
 
+/* The newest visible message dialog: a dialog answered in an earlier test
+ * may not have finished closing yet. */
 static AdwMessageDialog *
 find_dialog (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *found = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
       if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
+        found = ADW_MESSAGE_DIALOG (window);
     }
-  return NULL;
+  return found;
+}
+
+/* Closes every message dialog left from an earlier step or test. */
+static void
+close_dialogs (void)
+{
+  AdwMessageDialog *dialog;
+
+  while ((dialog = find_dialog ()) != NULL)
+    gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -766,6 +779,7 @@ test_rename_document (Fixture       *fixture,
   if (skip_without_display ())
     return;
 
+  close_dialogs ();
   activate (fixture, "rename-document", NULL);
   dialog = find_dialog ();
   g_assert_nonnull (dialog);
