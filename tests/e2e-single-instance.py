@@ -119,8 +119,17 @@ def main():
                 sys.exit(1)
 
             # Ctrl+Q in one window quits the application, every window.
-            run("xdotool", "windowfocus", "--sync", opened[0], env=env)
-            run("xdotool", "key", "--window", opened[0], "ctrl+q", env=env)
+            # Keys go to the focused window; a window may refuse a synthetic
+            # event sent to it by id, so ask again a few times if need be.
+            for attempt in range(5):
+                subprocess.run(["xdotool", "windowfocus", "--sync", opened[0]], env=env,
+                               capture_output=True, timeout=10)
+                subprocess.run(["xdotool", "key", "ctrl+q"], env=env, capture_output=True, timeout=10)
+                try:
+                    primary.wait(timeout=6)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
             primary.wait(timeout=30)
             print(f"ok 4 - quit closed both windows (exit status {primary.returncode})")
         finally:
