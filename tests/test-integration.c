@@ -386,14 +386,39 @@ test_annotation_list (Fixture       *fixture,
   g_assert_cmpint (gloss_text_view_get_selected_annotation (view), ==, id);
   g_assert_true (gtk_revealer_get_reveal_child (fixture->window->inspector_revealer));
   g_assert_cmpint (gloss_inspector_get_annotation (fixture->window->inspector), ==, id);
+  /* Scrolled to the upper part of the text, with what follows in view. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+    GdkRectangle visible, location;
+    GtkTextIter iter;
 
-  /* Activating a row (Enter, double click) does the same. */
+    gloss_test_wait_ms (300);
+    gloss_test_wait_frames (GTK_WIDGET (fixture->window), 45);
+    gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) third->start);
+    gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (view), &visible);
+    gtk_text_view_get_iter_location (GTK_TEXT_VIEW (view), &iter, &location);
+    g_test_message ("annotation at %d in %d–%d", location.y, visible.y, visible.y + visible.height);
+    g_assert_cmpint (location.y, >=, visible.y);
+    g_assert_cmpint (location.y, <=, visible.y + visible.height / 2);
+  }
+
+  /* Activating a row (a double click selects it first) does the same. */
   activate (fixture, "view", g_variant_new_string ("annotations"));
   id = gloss_annotation_list_get_shown (list, 4);
   fifth = row (fixture, id);
+  g_assert_true (gloss_annotation_list_select (list, id));
   g_signal_emit_by_name (list, "annotation-activated", id);
   gloss_test_wait_frames (GTK_WIDGET (fixture->window), 2);
   g_assert_cmpstr (view_name (fixture), ==, "text");
+  g_assert_cmpint (gloss_text_view_get_selected_annotation (view), ==, id);
+
+  /* Enter on the row the keyboard focus stayed on, after the selection
+   * moved without it: the selected row is what opens. */
+  activate (fixture, "view", g_variant_new_string ("annotations"));
+  id = gloss_annotation_list_get_shown (list, 6);
+  g_assert_true (gloss_annotation_list_select (list, id));
+  g_signal_emit_by_name (list, "annotation-activated", gloss_annotation_list_get_shown (list, 4));
+  gloss_test_wait_frames (GTK_WIDGET (fixture->window), 2);
   g_assert_cmpint (gloss_text_view_get_selected_annotation (view), ==, id);
 
   /* Selecting in the text selects the row. */

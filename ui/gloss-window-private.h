@@ -123,6 +123,9 @@ struct _GlossWindow
   guint                 n_live;
   gboolean              syncing_selection;
   gboolean              reviewing;        /* the window is writing a review */
+  gint64                jump_offset;      /* where the text is scrolled to once laid out */
+  guint                 jump_frames;
+  guint                 jump_tick_id;
 };
 
 /* gloss-window.c */

@@ -46,6 +46,50 @@ current_annotation (GlossWindow *self)
 
 /* Showing things in the text ------------------------------------------------- */
 
+/* For a few frames after a jump, the text may still be laid out, and the
+ * text view's own scroll (to keep the target on screen at all) may move
+ * it to the bottom edge: bring it back to the upper third until it stays. */
+static gboolean
+jump_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
+{
+  GlossWindow *self = user_data;
+  GtkTextView *view = GTK_TEXT_VIEW (self->text_view);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextMark *mark = gtk_text_buffer_get_mark (buffer, "gloss-jump");
+  GdkRectangle visible, location;
+  GtkTextIter iter;
+
+  gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) self->jump_offset);
+  if (mark == NULL)
+    mark = gtk_text_buffer_create_mark (buffer, "gloss-jump", &iter, TRUE);
+  else
+    gtk_text_buffer_move_mark (buffer, mark, &iter);
+
+  gtk_text_view_get_visible_rect (view, &visible);
+  gtk_text_view_get_iter_location (view, &iter, &location);
+  if (location.y < visible.y + visible.height / 20 || location.y > visible.y + visible.height * 9 / 20)
+    gtk_text_view_scroll_to_mark (view, mark, 0.0, TRUE, 0.0, 0.3);
+
+  if (--self->jump_frames > 0)
+    return G_SOURCE_CONTINUE;
+  self->jump_tick_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Scrolls @offset to the upper third of the text, so what follows it is
+ * in view too: where a passage the user jumped to belongs. */
+static void
+scroll_to_upper_third (GlossWindow *self,
+                       gint64       offset)
+{
+  self->jump_offset = offset;
+  self->jump_frames = 40;
+  if (self->jump_tick_id == 0)
+    self->jump_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self->text_view), jump_tick_cb, self, NULL);
+}
+
 /* Shows [start, end) of @document selected in the text, ready to tag. */
 static gboolean
 show_range (GlossWindow *self,
@@ -59,6 +103,7 @@ show_range (GlossWindow *self,
   adw_view_stack_set_visible_child_name (self->view_stack, "text");
   gloss_text_view_select_range (self->text_view, start, end);
   gloss_text_view_scroll_to_range (self->text_view, start, end);
+  scroll_to_upper_third (self, start);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
   return TRUE;
 }
@@ -98,6 +143,7 @@ _gloss_window_show_annotation (GlossWindow *self,
 
   adw_view_stack_set_visible_child_name (self->view_stack, "text");
   g_action_group_activate_action (G_ACTION_GROUP (self), "select-annotation", g_variant_new_int64 (annotation));
+  scroll_to_upper_third (self, found->start);
   gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
   return TRUE;
 }
@@ -457,7 +503,12 @@ static void
 on_annotation_list_annotation_activated_cb (GlossWindow *self,
                                             gint64       annotation)
 {
-  _gloss_window_show_annotation (self, annotation);
+  gint64 selected = gloss_annotation_list_get_selected (self->annotation_list);
+
+  /* Enter opens the row under the keyboard focus, which stays where it
+   * was when the selection moved without it (next unreviewed, a
+   * highlight chosen in the text): what is shown selected is meant. */
+  _gloss_window_show_annotation (self, selected != 0 ? selected : annotation);
 }
 
 static void
@@ -976,6 +1027,11 @@ _gloss_window_dispose_workbench (GlossWindow *self)
   g_cancellable_cancel (self->merge_cancellable);
   g_clear_object (&self->merge_cancellable);
   g_clear_handle_id (&self->review_count_id, g_source_remove);
+  if (self->jump_tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self->text_view), self->jump_tick_id);
+      self->jump_tick_id = 0;
+    }
   if (self->compare_view != NULL)
     {
       GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self->compare_view));
