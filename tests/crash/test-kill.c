@@ -649,7 +649,7 @@ interrupt_round (Harness       *h,
 
   copy_file (run->base, path);
   process = spawn (argv, FALSE, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  delay = g_rand_int_range (h->rand, 0, (gint32) MIN (run->duration_us * 6 / 5, G_MAXINT32));
+  delay = g_rand_int_range (h->rand, 0, (gint32) MIN (run->duration_us * 2, G_MAXINT32));
   g_usleep (delay);
   if (kill_and_wait (process))
     stats->kills++;
