@@ -632,6 +632,68 @@ test_review (Fixture       *fixture,
   }
 }
 
+/* The progress follows the window's own tagging without counting again,
+ * and a deleted reviewed annotation leaves the count. */
+static void
+test_review_progress_follows_tagging (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  GlossWindow *window;
+  GlossTextView *view;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GlossAnnotation) made = NULL;
+  gint64 russia, start, id;
+  const char *at;
+
+  if (skip_without_display ())
+    return;
+
+  window = fixture->window;
+  view = gloss_window_get_text_view (window);
+  russia = gloss_project_resolve_code (fixture->project, "Actors/Russia", &error);
+  g_assert_no_error (error);
+  text = gloss_project_dup_text (fixture->project, fixture->document, &error);
+  g_assert_no_error (error);
+  at = strstr (text, "Moscow");
+  if (at == NULL)
+    at = strstr (text, "Russia");
+  g_assert_nonnull (at);
+  start = g_utf8_pointer_to_offset (text, at);
+
+  activate (fixture, "view", g_variant_new_string ("annotations"));
+  wait_recount (fixture);
+  expected = progress_text (0, fixture->n_annotations);
+  g_assert_cmpstr (gtk_label_get_text (window->review_progress_label), ==, expected);
+  g_clear_pointer (&expected, g_free);
+  activate (fixture, "view", g_variant_new_string ("text"));
+
+  /* Tag: one more annotation, none more reviewed. */
+  gloss_text_view_select_range (view, start, start + 6);
+  activate (fixture, "tag-codes", g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, &russia, 1, sizeof (gint64)));
+  gloss_test_wait_frames (GTK_WIDGET (window), 2);
+  id = gloss_text_view_get_selected_annotation (view);
+  g_assert_cmpint (id, >, 0);
+  made = row (fixture, id);
+  g_assert_cmpstr (made->annotator, ==, "Tester");
+  expected = progress_text (0, fixture->n_annotations + 1);
+  g_assert_cmpstr (gtk_label_get_text (window->review_progress_label), ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  activate (fixture, "review-accept", NULL);
+  expected = progress_text (1, fixture->n_annotations + 1);
+  g_assert_cmpstr (gtk_label_get_text (window->review_progress_label), ==, expected);
+  g_clear_pointer (&expected, g_free);
+
+  /* Deleting it takes it out of both counts, once the progress shows. */
+  activate (fixture, "delete-annotation", NULL);
+  activate (fixture, "view", g_variant_new_string ("annotations"));
+  wait_recount (fixture);
+  expected = progress_text (0, fixture->n_annotations);
+  g_assert_cmpstr (gtk_label_get_text (window->review_progress_label), ==, expected);
+}
+
 /* Find bar and documents --------------------------------------------------------------- */
 
 static void
@@ -969,6 +1031,7 @@ main (int   argc,
   ADD ("/gloss/integration/annotation-list", test_annotation_list);
   ADD ("/gloss/integration/save-copy", test_save_copy);
   ADD ("/gloss/integration/review", test_review);
+  ADD ("/gloss/integration/review-progress-follows-tagging", test_review_progress_follows_tagging);
   ADD ("/gloss/integration/find-and-documents", test_find_and_documents);
   ADD ("/gloss/integration/compare", test_compare);
   ADD ("/gloss/integration/merge", test_merge);

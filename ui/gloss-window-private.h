@@ -118,6 +118,7 @@ struct _GlossWindow
   GlossCompareView     *compare_view;      /* weak */
   GCancellable         *merge_cancellable; /* a merge is running */
   guint                 review_count_id;
+  guint                 own_change_id;
   gboolean              review_stale;
   guint                 n_reviewed;
   guint                 n_live;
