@@ -540,8 +540,15 @@ test_review (Fixture       *fixture,
   view = gloss_window_get_text_view (window);
   list = window->annotation_list;
 
-  /* Nothing selected: nothing to review. */
+  /* Nothing selected: nothing to review, and next unreviewed starts at
+   * the top of the list. */
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (window), "review-accept"));
+  activate (fixture, "view", g_variant_new_string ("annotations"));
+  g_assert_cmpint (gloss_annotation_list_get_selected (list), ==, 0);
+  activate (fixture, "next-unreviewed", NULL);
+  g_assert_cmpint (gloss_annotation_list_get_selected (list), ==, gloss_annotation_list_get_shown (list, 0));
+  gloss_annotation_list_select (list, 0);
+  activate (fixture, "view", g_variant_new_string ("text"));
 
   /* In the text, with the inspector. */
   first = gloss_annotation_list_get_shown (list, 0);

@@ -25,6 +25,7 @@
 
 #define RECOUNT_DELAY_MS 300
 #define MERGE_REPORT_ITEMS 5
+#define NEXT_ONE_BY_ONE  50    /* rows of the list checked one query each */
 
 static gboolean
 showing_list (GlossWindow *self)
@@ -476,8 +477,25 @@ next_unreviewed_in_list (GlossWindow  *self,
   g_autoptr(GHashTable) ids = NULL;
   gint64 selected = gloss_annotation_list_get_selected (self->annotation_list);
   guint n = gloss_annotation_list_get_n_shown (self->annotation_list);
-  guint from = n;
+  guint from = n > 0 ? n - 1 : 0;   /* nothing selected: from the first row */
 
+  for (guint i = 0; selected != 0 && i < n; i++)
+    if (gloss_annotation_list_get_shown (self->annotation_list, i) == selected)
+      from = i;
+
+  /* Usually one of the next few rows: ask for those one by one. */
+  for (guint k = 1; k <= MIN (n, NEXT_ONE_BY_ONE); k++)
+    {
+      gint64 id = gloss_annotation_list_get_shown (self->annotation_list, (from + k) % n);
+      g_autoptr(GlossAnnotation) annotation = gloss_project_get_annotation (self->project, id, error);
+
+      if (annotation == NULL)
+        return -1;
+      if (!annotation->deleted && annotation->status == GLOSS_REVIEW_UNREVIEWED)
+        return id;
+    }
+
+  /* Else every unreviewed one at once, rather than a query per row. */
   filter.status = GLOSS_REVIEW_UNREVIEWED;
   unreviewed = gloss_project_list_annotations (self->project, &filter, error);
   if (unreviewed == NULL)
@@ -487,11 +505,7 @@ next_unreviewed_in_list (GlossWindow  *self,
   for (guint i = 0; i < unreviewed->len; i++)
     g_hash_table_add (ids, &((GlossAnnotation *) g_ptr_array_index (unreviewed, i))->id);
 
-  for (guint i = 0; selected != 0 && i < n; i++)
-    if (gloss_annotation_list_get_shown (self->annotation_list, i) == selected)
-      from = i;
-
-  for (guint k = 1; k <= n; k++)
+  for (guint k = NEXT_ONE_BY_ONE + 1; k <= n; k++)
     {
       gint64 id = gloss_annotation_list_get_shown (self->annotation_list, (from + k) % n);
 
