@@ -609,17 +609,40 @@ select_text_annotation_in_list_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static GtkWidget *
+find_column_view (GtkWidget *widget)
+{
+  if (GTK_IS_COLUMN_VIEW (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_column_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 on_view_stack_visible_child_name_notify_cb (GlossWindow *self)
 {
   if (showing_list (self))
     {
       gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+      GtkWidget *rows = find_column_view (GTK_WIDGET (self->annotation_list));
 
       /* The list may still be catching up with changes made while it was
        * hidden: select again once it has. */
       if (id != 0 && !gloss_annotation_list_select (self->annotation_list, id))
         g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, select_text_annotation_in_list_cb, g_object_ref (self), NULL);
+
+      /* The keys then move through the rows, Enter opens one. */
+      if (rows != NULL && (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->annotation_list))))
+        gtk_widget_grab_focus (rows);
     }
 
   schedule_recount (self);
