@@ -910,6 +910,10 @@ test_compare (Fixture       *fixture,
     gtk_text_buffer_get_start_iter (buffer, &iter);
     gtk_text_buffer_place_cursor (buffer, &iter);
     gloss_test_wait_frames (GTK_WIDGET (window), 2);
+    /* On a busy display the window may take a while to be drawn again. */
+    for (guint i = 0; i < 100 && !gtk_widget_is_drawable (GTK_WIDGET (view)); i++)
+      gloss_test_wait_ms (20);
+    g_assert_true (gtk_widget_is_drawable (GTK_WIDGET (view)));
     drawn = gloss_text_view_get_comparison (view);
     g_assert_nonnull (drawn);
     g_assert_true (gloss_text_view_get_range_rect (view, activated.start, activated.start + 2, &rect));
