@@ -814,6 +814,64 @@ has_suffix_ci (const char *name,
   return n >= s && g_ascii_strcasecmp (name + n - s, suffix) == 0;
 }
 
+/* Told by content: the extension only sharpens the message.  Word and
+ * OpenDocument XML declares its own encoding, so @encoding is for text
+ * files only. */
+static char *
+decode_file (const char  *path,
+             const char  *display_name,
+             const char  *data,
+             gsize        len,
+             const char  *encoding,
+             GError     **error)
+{
+  if (len >= 4 && memcmp (data, "PK\x03\x04", 4) == 0)
+    return read_zip_document (path, display_name, error);
+
+  if (has_suffix_ci (path, ".docx") || has_suffix_ci (path, ".odt"))
+    {
+      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_ARCHIVE,
+                   "“%s” is named like a Word or OpenDocument file but is not one "
+                   "(it is not a zip archive). Open it in a word processor, save "
+                   "it again and import again.", display_name);
+      return NULL;
+    }
+
+  if (len >= 4 && memcmp (data, "\xD0\xCF\x11\xE0", 4) == 0)
+    {
+      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_UNSUPPORTED,
+                   "“%s” is an old Microsoft Office file (.doc), which Gloss cannot "
+                   "read. Save it as .docx or .txt and import that.", display_name);
+      return NULL;
+    }
+
+  if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
+    {
+      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_UNSUPPORTED,
+                   "“%s” is a PDF file, which Gloss cannot read. Copy its text "
+                   "into a .txt file and import that.", display_name);
+      return NULL;
+    }
+
+  return gloss_text_decode (data, len, encoding, error);
+}
+
+/* Only white space: spaces, tabs, line breaks (U+FEFF and U+200B, which
+ * show as nothing, count as white space here). */
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && c != 0xFEFF && c != 0x200B)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 char *
 gloss_text_read_file (const char  *path,
                       const char  *encoding,
@@ -821,6 +879,7 @@ gloss_text_read_file (const char  *path,
 {
   g_autofree char *display_name = NULL;
   g_autofree char *data = NULL;
+  g_autofree char *text = NULL;
   GStatBuf st;
   gsize len = 0;
   int fd;
@@ -909,38 +968,21 @@ gloss_text_read_file (const char  *path,
       return NULL;
     }
 
-  /* Told by content: the extension only sharpens the message.  Word and
-   * OpenDocument XML declares its own encoding, so @encoding is for text
-   * files only. */
-  if (len >= 4 && memcmp (data, "PK\x03\x04", 4) == 0)
-    return read_zip_document (path, display_name, error);
+  text = decode_file (path, display_name, data, len, encoding, error);
+  if (text == NULL)
+    return NULL;
 
-  if (has_suffix_ci (path, ".docx") || has_suffix_ci (path, ".odt"))
+  /* Blank lines alone are no more an interview than an empty file is,
+   * and a document without a character to tag is of no use. */
+  if (is_blank (text))
     {
-      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_ARCHIVE,
-                   "“%s” is named like a Word or OpenDocument file but is not one "
-                   "(it is not a zip archive). Open it in a word processor, save "
-                   "it again and import again.", display_name);
+      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_EMPTY,
+                   "“%s” holds only blank lines, no text. Choose a file with the "
+                   "interview's text in it.", display_name);
       return NULL;
     }
 
-  if (len >= 4 && memcmp (data, "\xD0\xCF\x11\xE0", 4) == 0)
-    {
-      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_UNSUPPORTED,
-                   "“%s” is an old Microsoft Office file (.doc), which Gloss cannot "
-                   "read. Save it as .docx or .txt and import that.", display_name);
-      return NULL;
-    }
-
-  if (len >= 5 && memcmp (data, "%PDF-", 5) == 0)
-    {
-      g_set_error (error, GLOSS_TEXT_ERROR, GLOSS_TEXT_ERROR_UNSUPPORTED,
-                   "“%s” is a PDF file, which Gloss cannot read. Copy its text "
-                   "into a .txt file and import that.", display_name);
-      return NULL;
-    }
-
-  return gloss_text_decode (data, len, encoding, error);
+  return g_steal_pointer (&text);
 }
 
 /* --- Interview structure -------------------------------------------------- */

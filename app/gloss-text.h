@@ -49,7 +49,9 @@ char *gloss_text_decode (const char  *data,
  * @path: a .txt (any encoding gloss_text_decode() takes), .docx or .odt file
  *
  * Reads and decodes a file; Word and ODF files give their paragraphs as
- * lines.  The file is never changed.
+ * lines.  A file whose text is only blank lines (white space) is refused
+ * as empty (%GLOSS_TEXT_ERROR_EMPTY), like an empty file.  The file is
+ * never changed.
  *
  * Returns: (transfer full): normalised UTF-8 text, or %NULL with @error set
  */
