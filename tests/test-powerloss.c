@@ -401,6 +401,56 @@ add_marked (GlossProject *project,
                                        G_N_ELEMENTS (codes), note, NULL, error) > 0;
 }
 
+/* A known defect, while it lasts: the engine passes SQLite's own words
+ * ("database or disk is full", "disk I/O error") on as the message, or
+ * names its internal step ("The disk is full (span index)").  The fix is
+ * in app/gloss-project.c (set_db_error, exec_sql).  While the defect
+ * lasts the check below shows as TODO; once fixed it fails until this
+ * is set to NULL, so the mark stays true. */
+static const char *const vague_messages_defect =
+  "disk-full and I/O-error messages quote SQLite or an internal step instead of saying what "
+  "happened and what to do";
+
+/* A message a user can act on says what happened and what to do, in
+ * Gloss's words rather than SQLite's. */
+static gboolean
+says_what_to_do (const char *message)
+{
+  /* SQLite's messages, and "The disk is full (span index)". */
+  static const char *const sqlite_words[] = {
+    "database or disk is full", "disk I/O error", " full (",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sqlite_words); i++)
+    if (strstr (message, sqlite_words[i]) != NULL)
+      return FALSE;
+  return strstr (message, "try again") != NULL || strstr (message, "Try again") != NULL;
+}
+
+/* Lists the different messages a test met; fails (or, while the defect
+ * is marked, shows as TODO) when one does not say what to do. */
+static void
+check_messages (GHashTable *messages)
+{
+  g_autoptr(GList) keys = g_hash_table_get_keys (messages);
+  g_autoptr(GString) vague = g_string_new (NULL);
+
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_test_message ("message: %s", (const char *) l->data);
+      if (!says_what_to_do (l->data))
+        g_string_append_printf (vague, "%s“%s”", vague->len > 0 ? ", " : "",
+                                (const char *) l->data);
+    }
+  if (vague->len > 0 && vague_messages_defect != NULL)
+    g_test_incomplete_printf ("known defect (%s): %s", vague_messages_defect, vague->str);
+  else if (vague->len > 0)
+    g_test_fail_printf ("messages that do not say what to do: %s", vague->str);
+  else if (vague_messages_defect != NULL)
+    g_test_fail_printf ("marked as a known defect (%s) but every message says what to do: "
+                        "set vague_messages_defect to NULL", vague_messages_defect);
+}
+
 static void
 run_faults (FaultvfsFault fault)
 {
@@ -488,12 +538,7 @@ run_faults (FaultvfsFault fault)
       g_assert_cmpstr (after, ==, expected);
     }
 
-  {
-    g_autoptr(GList) keys = g_hash_table_get_keys (messages);
-
-    for (GList *l = keys; l != NULL; l = l->next)
-      g_test_message ("message: %s", (const char *) l->data);
-  }
+  check_messages (messages);
   g_test_message ("%s at each of the %u writes, syncs and deletes of an annotation add: "
                   "%u times the add failed with a clear error and succeeded once retried, "
                   "%u times SQLite absorbed the fault",
@@ -609,7 +654,8 @@ import_setup (const char  *dir,
 static void
 run_import_fault (ImportSetup *setup,
                   ImportFault  fault,
-                  guint        n)
+                  guint        n,
+                  GHashTable  *messages)
 {
   g_autoptr(GlossProject) project = NULL;
   g_autoptr(GError) error = NULL;
@@ -638,6 +684,8 @@ run_import_fault (ImportSetup *setup,
   if (fault == IMPORT_DISK_FULL && !names_the_disk (error))
     g_error ("disk full at mutation %u of %u: %s %d: %s", n, setup->n_mutations,
              g_quark_to_string (error->domain), error->code, error->message);
+  if (messages != NULL)
+    g_hash_table_add (messages, g_strdup (error->message));
   g_clear_error (&error);
 
   faultvfs_clear_faults ();
@@ -655,14 +703,16 @@ static void
 test_import_disk_full (void)
 {
   g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(GHashTable) messages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ImportSetup setup = { 0 };
 
   import_setup (dir, &setup);
   for (guint k = 1; k <= 20; k++)
-    run_import_fault (&setup, IMPORT_DISK_FULL, MAX (1, setup.n_mutations * k / 21));
+    run_import_fault (&setup, IMPORT_DISK_FULL, MAX (1, setup.n_mutations * k / 21), messages);
   g_test_message ("Gloss XML import of 400 annotations (%u writes, syncs and deletes): a full "
                   "disk at 20 points of it failed it with a clear error each time and left "
                   "the project as before", setup.n_mutations);
+  check_messages (messages);
   import_setup_clear (&setup);
 }
 
@@ -682,8 +732,8 @@ test_import_every_point (void)
   import_setup (dir, &setup);
   for (guint n = 1; n <= setup.n_mutations; n += stride)
     {
-      run_import_fault (&setup, IMPORT_CRASH, n);
-      run_import_fault (&setup, IMPORT_CUT, n);
+      run_import_fault (&setup, IMPORT_CRASH, n, NULL);
+      run_import_fault (&setup, IMPORT_CUT, n, NULL);
       points++;
     }
   g_test_message ("Gloss XML import of 400 annotations: a crash and a power cut at %u of its "
