@@ -6,8 +6,10 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libxml/parser.h>
 
@@ -37,7 +39,10 @@ gloss_cli_usage_error (GOptionContext *context,
 int
 gloss_cli_fail (const GError *error)
 {
-  g_printerr ("gloss-cli: %s\n", error->message);
+  /* Messages quote file names, which may be in any bytes. */
+  g_autofree char *message = g_utf8_make_valid (error->message, -1);
+
+  g_printerr ("gloss-cli: %s\n", message);
 
   if ((error->domain == GLOSS_PROJECT_ERROR && error->code == GLOSS_PROJECT_ERROR_BUSY))
     return GLOSS_CLI_BUSY;
@@ -700,6 +705,58 @@ cmd_review (int argc, char **argv)
   return GLOSS_CLI_OK;
 }
 
+/* A non-empty -journal beside @path: a crash left a change half-written
+ * there, with what undoes it. */
+static gboolean
+has_hot_journal (const char *path)
+{
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  GStatBuf st;
+
+  return g_lstat (journal, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0;
+}
+
+/* Opens @path read-only for the check.  A file a crash left unfinished
+ * (a hot journal) cannot be read before the half-written change is
+ * undone: that is the repair every opening for writing makes first, and
+ * the check then looks at the last committed state, as Gloss will. */
+static GlossProject *
+open_for_check (const char  *path,
+                gboolean    *repaired,
+                GError     **error)
+{
+  g_autoptr(GError) read_only_error = NULL;
+  g_autoptr(GError) repair_error = NULL;
+  GlossProject *project;
+
+  *repaired = FALSE;
+  project = gloss_project_open (path, GLOSS_OPEN_READ_ONLY, &read_only_error);
+  if (project != NULL)
+    return project;
+  if (!g_error_matches (read_only_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY) ||
+      !has_hot_journal (path))
+    {
+      g_propagate_error (error, g_steal_pointer (&read_only_error));
+      return NULL;
+    }
+
+  project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &repair_error);
+  if (project == NULL)
+    {
+      /* A file that truly cannot be written: the first answer says so. */
+      if (g_error_matches (repair_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY) ||
+          g_error_matches (repair_error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_PERMISSION))
+        g_propagate_error (error, g_steal_pointer (&read_only_error));
+      else
+        g_propagate_error (error, g_steal_pointer (&repair_error));
+      return NULL;
+    }
+  g_object_unref (project);
+  *repaired = TRUE;
+
+  return gloss_project_open (path, GLOSS_OPEN_READ_ONLY, error);
+}
+
 static int
 cmd_check (int argc, char **argv)
 {
@@ -712,13 +769,20 @@ cmd_check (int argc, char **argv)
   g_autoptr(GlossProject) project = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *shown = NULL;
+  gboolean repaired = FALSE;
   int status = 0;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!gloss_cli_parse (context, &argc, &argv, 1, 1, &status))
     return status;
+  shown = g_filename_display_name (argv[1]);
 
-  project = gloss_project_open (argv[1], GLOSS_OPEN_READ_ONLY, &error);
+  project = open_for_check (argv[1], &repaired, &error);
+  if (repaired)
+    g_printerr (_("gloss-cli: “%s” was left unfinished by a crash: the change being saved at "
+                  "that moment was undone, as opening it in Gloss does. Everything saved "
+                  "before it is kept.\n"), shown);
   if (project != NULL)
     problems = gloss_project_check (project, &error);
 
@@ -728,13 +792,14 @@ cmd_check (int argc, char **argv)
       if (json)
         {
           g_autoptr(JsonBuilder) builder = json_builder_new ();
+          g_autofree char *message = g_utf8_make_valid (error->message, -1);
 
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "ok");
           json_builder_add_boolean_value (builder, FALSE);
           json_builder_set_member_name (builder, "problems");
           json_builder_begin_array (builder);
-          json_builder_add_string_value (builder, error->message);
+          json_builder_add_string_value (builder, message);
           json_builder_end_array (builder);
           json_builder_end_object (builder);
           gloss_cli_print_json (builder);
@@ -765,7 +830,7 @@ cmd_check (int argc, char **argv)
 
   if (problems->len > 0)
     {
-      g_printerr (_("gloss-cli: %u problems found in %s.\n"), problems->len, argv[1]);
+      g_printerr (_("gloss-cli: %u problems found in %s.\n"), problems->len, shown);
       return GLOSS_CLI_REFUSED;
     }
 
