@@ -57,14 +57,16 @@ _gloss_interchange_set_io_error (GError     **error,
                                  const char  *path,
                                  int          saved_errno)
 {
+  g_autofree char *shown = g_filename_display_name (path);
+
   if (saved_errno == ENOSPC)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
                  _("The disk is full while writing “%s”. Free some space and try again."),
-                 path);
+                 shown);
   else
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
                  _("Could not access “%s”: %s. Check the name and that you may use that folder."),
-                 path, g_strerror (saved_errno));
+                 shown, g_strerror (saved_errno));
   return FALSE;
 }
 
@@ -185,6 +187,7 @@ struct _GlossXmlReader
 {
   xmlTextReader *reader;
   char          *path;
+  char          *shown;         /* the path as messages quote it: valid UTF-8 */
   int            fd;
   goffset        offset;
   int            first_code;    /* libxml2 error code of the first error, or 0 */
@@ -263,6 +266,7 @@ _gloss_xml_reader_free (GlossXmlReader *self)
   g_clear_pointer (&self->messages, g_ptr_array_unref);
   g_free (self->first_message);
   g_free (self->path);
+  g_free (self->shown);
   g_free (self);
 }
 
@@ -276,6 +280,7 @@ _gloss_xml_reader_new (const char  *path,
   install_entity_loader ();
 
   self->path = g_strdup (path);
+  self->shown = g_filename_display_name (path);
   self->messages = g_ptr_array_new_with_free_func (g_free);
   self->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (self->fd < 0)
@@ -284,7 +289,7 @@ _gloss_xml_reader_new (const char  *path,
 
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
                    _("Could not read “%s”: %s. Check the name and that you may read it."),
-                   path, g_strerror (saved));
+                   self->shown, g_strerror (saved));
       return NULL;
     }
 
@@ -301,7 +306,7 @@ _gloss_xml_reader_new (const char  *path,
     {
       self->fd = -1;
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
-                   _("“%s” could not be read as XML. Choose an XML file."), path);
+                   _("“%s” could not be read as XML. Choose an XML file."), self->shown);
       return NULL;
     }
 
@@ -347,22 +352,22 @@ set_parse_error (GlossXmlReader  *self,
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_TOO_LARGE,
                  _("“%s” holds a text over 10 MB in one piece (line %d), more than Gloss "
                    "reads at once. Gloss XML writes long texts in chunks; export the file "
-                   "again with Gloss."), self->path, self->first_line);
+                   "again with Gloss."), self->shown, self->first_line);
   else if (self->first_message != NULL && strstr (self->first_message, "depth") != NULL)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                  _("“%s” nests elements too deeply (line %d); it is not a Gloss XML file. "
-                   "Nothing was changed."), self->path, self->first_line);
+                   "Nothing was changed."), self->shown, self->first_line);
   else if (self->first_code == XML_ERR_ENTITY_LOOP ||
            self->first_code == XML_ERR_UNDECLARED_ENTITY ||
            self->first_code == XML_WAR_UNDECLARED_ENTITY)
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_DOCTYPE,
                  _("“%s” uses entities (line %d), which Gloss XML never does. "
-                   "Nothing was changed."), self->path, self->first_line);
+                   "Nothing was changed."), self->shown, self->first_line);
   else
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_MALFORMED,
                  _("“%s” is not well-formed XML (line %d: %s). It may be damaged or cut "
                    "short; export it again. Nothing was changed."),
-                 self->path, self->first_line, message);
+                 self->shown, self->first_line, message);
 }
 
 int
@@ -392,7 +397,7 @@ _gloss_xml_reader_read (GlossXmlReader  *self,
                    _("“%s” has a document type declaration (<!DOCTYPE …>), which Gloss XML "
                      "never has: Gloss does not read such files, as they can make a reader "
                      "expand entities or fetch other files. Nothing was changed."),
-                   self->path);
+                   self->shown);
       return -1;
     }
 
@@ -422,8 +427,10 @@ _gloss_output_new (const char  *path,
   self->path = g_strdup (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   _("“%s” is a folder. Choose a file name to export to."), path);
+                   _("“%s” is a folder. Choose a file name to export to."), shown);
       return NULL;
     }
 
@@ -561,7 +568,7 @@ sniff_root_namespace (const char  *path,
                                    GLOSS_INTERCHANGE_ERROR_MALFORMED))
     g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
                  _("“%s” is not a file Gloss imports. Choose a Gloss XML export, a "
-                   "REFI-QDA project (.qdpx) or a codebook (.qdc)."), path);
+                   "REFI-QDA project (.qdpx) or a codebook (.qdc)."), reader->shown);
   else
     g_propagate_error (error, g_steal_pointer (&local_error));
 
@@ -577,6 +584,7 @@ detect_format (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *ns = NULL;
   g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *shown = g_filename_display_name (path);
   guchar head[4] = { 0 };
   gsize n_read = 0;
 
@@ -586,8 +594,6 @@ detect_format (const char  *path,
                             NULL, NULL);
   if (info != NULL && g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
-      g_autofree char *shown = g_filename_display_name (path);
-
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
                    _("“%s” is not a regular file. Choose a Gloss XML export, a REFI-QDA "
                      "project (.qdpx) or a codebook (.qdc)."), shown);
@@ -600,7 +606,7 @@ detect_format (const char  *path,
                                 &n_read, NULL, &local_error))
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   _("Could not read “%s”: %s"), path, local_error->message);
+                   _("Could not read “%s”: %s"), shown, local_error->message);
       return FORMAT_UNKNOWN;
     }
 
@@ -619,7 +625,7 @@ detect_format (const char  *path,
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
                _("“%s” is XML in the namespace “%s”, which Gloss does not import. "
                  "Choose a Gloss XML export, a REFI-QDA project (.qdpx) or a codebook (.qdc)."),
-               path, ns);
+               shown, ns);
   return FORMAT_UNKNOWN;
 }
 

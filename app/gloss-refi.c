@@ -2253,8 +2253,10 @@ starts_like_zip (const char  *path,
       || !g_input_stream_read_all (G_INPUT_STREAM (in), magic, sizeof magic, &n, NULL,
                                    &local_error))
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   "Could not read “%s”: %s", shown, local_error->message);
       return FALSE;
     }
 
@@ -2272,26 +2274,27 @@ read_plain_file (const char  *path,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInfo) info = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *shown = g_filename_display_name (path);
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
                             NULL, &local_error);
   if (info == NULL)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   "Could not read “%s”: %s", shown, local_error->message);
       return FALSE;
     }
   if (g_file_info_get_size (info) > MAX_QDC_BYTES)
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_TOO_LARGE,
                    "“%s” is larger than %u MiB, more than any codebook or project file "
-                   "Gloss reads. Nothing was imported.", path, MAX_QDC_BYTES >> 20);
+                   "Gloss reads. Nothing was imported.", shown, MAX_QDC_BYTES >> 20);
       return FALSE;
     }
   if (!g_file_get_contents (path, contents, len, &local_error))
     {
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   "Could not read “%s”: %s", path, local_error->message);
+                   "Could not read “%s”: %s", shown, local_error->message);
       return FALSE;
     }
 
@@ -2309,6 +2312,7 @@ read_file (const char    *path,
   g_autoptr(xmlDoc) doc = NULL;
   g_autofree char *plain = NULL;
   g_autoptr(GBytes) qde = NULL;
+  g_autofree char *shown = g_filename_display_name (path);
   const char *data;
   gsize len = 0;
   gboolean is_zip = FALSE;
@@ -2324,7 +2328,7 @@ read_file (const char    *path,
       zip = gloss_zip_open (path, &limits, error);
       if (zip == NULL)
         {
-          g_prefix_error (error, "“%s” cannot be imported: ", path);
+          g_prefix_error (error, "“%s” cannot be imported: ", shown);
           return NULL;
         }
       qde = gloss_zip_get (zip, "project.qde", TRUE, &local_error);
@@ -2332,7 +2336,7 @@ read_file (const char    *path,
         {
           g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_UNKNOWN_FORMAT,
                        "“%s” is a zip archive but not a REFI-QDA project: it holds no "
-                       "project.qde. Nothing was imported.", path);
+                       "project.qde. Nothing was imported.", shown);
           return NULL;
         }
       data = g_bytes_get_data (qde, &len);
@@ -2441,7 +2445,8 @@ gloss_refi_import (GlossProject       *project,
       return FALSE;
     }
 
-  basename = g_path_get_basename (path);
+  /* The history shows the action: in UTF-8, whatever the file's name. */
+  basename = g_filename_display_basename (path);
   action = g_strdup_printf ("Import “%s”", basename);
   ok = _gloss_project_commit (project, action, error);
   writer_clear (&w);
@@ -2823,7 +2828,9 @@ gloss_refi_export_qdc (GlossProject  *project,
                                 xmlBufferLength (buffer), NULL, FALSE,
                                 G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error))
     {
-      g_prefix_error (error, "Could not write “%s”: ", path);
+      g_autofree char *shown = g_filename_display_name (path);
+
+      g_prefix_error (error, "Could not write “%s”: ", shown);
       if (error != NULL && *error != NULL)
         {
           (*error)->domain = GLOSS_INTERCHANGE_ERROR;
@@ -3014,7 +3021,8 @@ write_source (Exporter      *e,
 static char *
 project_name (GlossProject *project)
 {
-  g_autofree char *base = g_path_get_basename (gloss_project_get_path (project));
+  /* Written into the XML, which must be UTF-8 whatever the file's name. */
+  g_autofree char *base = g_filename_display_basename (gloss_project_get_path (project));
 
   if (g_str_has_suffix (base, ".gloss") && strlen (base) > strlen (".gloss"))
     base[strlen (base) - strlen (".gloss")] = '\0';

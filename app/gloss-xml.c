@@ -766,8 +766,10 @@ gloss_xml_export (GlossProject              *project,
     self.writer = xmlNewTextWriter (buffer);
   if (self.writer == NULL)
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   _("Could not start writing “%s”."), path);
+                   _("Could not start writing “%s”."), shown);
       return FALSE;
     }
 
@@ -785,7 +787,9 @@ gloss_xml_export (GlossProject              *project,
     ok = _gloss_interchange_set_io_error (error, path, self.write_errno);
   if (!ok)
     {
-      g_prefix_error (error, "Could not export to “%s”: ", path);
+      g_autofree char *shown = g_filename_display_name (path);
+
+      g_prefix_error (error, "Could not export to “%s”: ", shown);
       return FALSE;
     }
 
@@ -846,8 +850,10 @@ gloss_xml_validate (const char  *path,
 
   if (xmlTextReaderRelaxNGSetSchema (_gloss_xml_reader_get (reader), schema) != 0)
     {
+      g_autofree char *shown = g_filename_display_name (path);
+
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_IO,
-                   _("Could not start validating “%s”."), path);
+                   _("Could not start validating “%s”."), shown);
       return FALSE;
     }
 
@@ -860,13 +866,14 @@ gloss_xml_validate (const char  *path,
   if (messages->len > 0 || xmlTextReaderIsValid (_gloss_xml_reader_get (reader)) != 1)
     {
       g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *shown = g_filename_display_name (path);
 
       for (guint i = 0; i < messages->len && i < 10; i++)
         g_string_append_printf (text, "\n  %s", (const char *) messages->pdata[i]);
       if (messages->len > 10)
         g_string_append_printf (text, "\n  … and %u more", messages->len - 10);
       g_set_error (error, GLOSS_INTERCHANGE_ERROR, GLOSS_INTERCHANGE_ERROR_INVALID,
-                   _("“%s” is not valid Gloss XML:%s"), path,
+                   _("“%s” is not valid Gloss XML:%s"), shown,
                    text->len > 0 ? text->str : " it does not match the schema.");
       return FALSE;
     }
@@ -1030,6 +1037,7 @@ import_fail (Import      *self,
              ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *shown = g_filename_display_name (self->path);
   va_list args;
 
   va_start (args, format);
@@ -1038,7 +1046,7 @@ import_fail (Import      *self,
 
   g_set_error (error, GLOSS_INTERCHANGE_ERROR, code,
                _("“%s”, line %d: %s. Nothing was imported."),
-               self->path, _gloss_xml_reader_line (self->reader), message);
+               shown, _gloss_xml_reader_line (self->reader), message);
   return FALSE;
 }
 
@@ -2720,13 +2728,16 @@ import_all (Import  *self,
     {
       g_autofree char *stamp = gloss_timestamp_now ();
       g_autofree char *backup = NULL;
+      g_autofree char *shown = NULL;
 
       g_strdelimit (stamp, ":.", '-');
       backup = g_strdup_printf ("%s.before-import-%s.bak",
                                 gloss_project_get_path (self->project), stamp);
       if (!gloss_project_save_copy (self->project, backup, error))
         return FALSE;
-      action = g_strdup_printf ("Import Gloss XML (not undoable; backup copy %s)", backup);
+      /* The history shows the action: in UTF-8, whatever the file's name. */
+      shown = g_filename_display_name (backup);
+      action = g_strdup_printf ("Import Gloss XML (not undoable; backup copy %s)", shown);
       if (!_gloss_project_begin_untracked (self->project, error))
         return FALSE;
     }

@@ -14,7 +14,8 @@
  *             text       gloss_text_read_file()
  *             document   gloss_project_import_file() into a fresh project
  *   input     a file beside the manifest, or gen:NAME for one made here
- *             (big files, FIFOs, odd names, damaged project files)
+ *             (big files, FIFOs, odd names, damaged project files);
+ *             gen:odd-name:FILE is FILE under a name that is not UTF-8
  *   expected  DOMAIN:CODE (project, interchange, text, zip, merge); ok;
  *             ok-logical (succeeds; the file may change on disk, not in
  *             content: a WAL-mode project is switched to DELETE); skipped
@@ -390,6 +391,21 @@ generate (const char *dir,
       char *path = g_build_filename (dir, "da\nmaged \"\xc3\x28\".gloss", NULL);
 
       write_file (path, "SQLite format 3", 16);
+      return path;
+    }
+  if (g_str_has_prefix (name, "odd-name:"))
+    {
+      /* A file of the corpus under a name that is not UTF-8 and holds a
+       * newline and quotes: messages must still be valid UTF-8. */
+      const char *file = name + strlen ("odd-name:");
+      const char *dot = strrchr (file, '.');
+      g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "hostile", file,
+                                                       NULL);
+      g_autofree char *odd = g_strdup_printf ("da\nmaged \"\xc3\x28\" \xff%s",
+                                              dot != NULL ? dot : "");
+      char *path = g_build_filename (dir, odd, NULL);
+
+      copy_file (source, path);
       return path;
     }
   if (g_str_equal (name, "project-is-target"))
@@ -1138,6 +1154,67 @@ test_race_project (void)
   remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------------
+ * A project whose name is not UTF-8
+ * ------------------------------------------------------------------------ */
+
+/* Imports into and exports from a project named in bytes that are not
+ * UTF-8: the history shows each import in UTF-8, and the exports (which
+ * carry the project's name) are valid files that import again. */
+static void
+test_odd_name_round_trip (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "in\nter \"\xff\xfe\".gloss", NULL);
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "hostile",
+                                                   "refi-control.qdpx", NULL);
+  g_autofree char *input = g_build_filename (dir, "sou\nrce \xe9.qdpx", NULL);
+  g_autofree char *qdpx = g_build_filename (dir, "ex\xffport.qdpx", NULL);
+  g_autofree char *qdc = g_build_filename (dir, "ex\xffport.qdc", NULL);
+  g_autofree char *xml = g_build_filename (dir, "ex\xffport.xml", NULL);
+  g_autofree char *again = g_build_filename (dir, "again.gloss", NULL);
+  GlossExportOptions options = GLOSS_EXPORT_OPTIONS_INIT;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GlossProject) other = NULL;
+  g_autoptr(GlossImportReport) report = gloss_import_report_new ();
+  const char *label;
+
+  copy_file (template_path, path);
+  copy_file (source, input);
+  project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+
+  gloss_refi_import (project, input, report, NULL, &error);
+  g_assert_no_error (error);
+  label = gloss_project_get_undo_label (project);
+  g_assert_nonnull (label);
+  g_assert_true (g_utf8_validate (label, -1, NULL));
+
+  gloss_refi_export_qdpx (project, qdpx, &options, NULL, &error);
+  g_assert_no_error (error);
+  gloss_refi_export_qdc (project, qdc, &error);
+  g_assert_no_error (error);
+  gloss_xml_export (project, xml, &options, NULL, &error);
+  g_assert_no_error (error);
+  gloss_xml_validate (xml, &error);
+  g_assert_no_error (error);
+
+  copy_file (template_path, again);
+  other = gloss_project_open (again, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  gloss_refi_import (other, qdpx, NULL, NULL, &error);
+  g_assert_no_error (error);
+  gloss_refi_import (other, qdc, NULL, NULL, &error);
+  g_assert_no_error (error);
+  gloss_xml_import (other, xml, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_clear_object (&project);
+  g_clear_object (&other);
+  remove_tree (dir);
+}
+
 /* ------------------------------------------------------------------------ */
 
 static GPtrArray *
@@ -1202,6 +1279,7 @@ main (int    argc,
   g_test_add_func ("/gloss/hostile/race-xml", test_race_xml);
   g_test_add_func ("/gloss/hostile/race-qdpx", test_race_qdpx);
   g_test_add_func ("/gloss/hostile/race-project", test_race_project);
+  g_test_add_func ("/gloss/hostile/odd-name-round-trip", test_odd_name_round_trip);
 
   make_template ();
   status = g_test_run ();
