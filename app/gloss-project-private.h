@@ -36,6 +36,8 @@ gint64    _gloss_project_ensure_annotator (GlossProject *self,
                                            const char   *uuid,
                                            GError      **error);
 /* Inside a write: keep the span index in step after writing annotation rows. */
+GPtrArray *_gloss_project_list_codes_uncounted (GlossProject  *self,
+                                                GError       **error);
 gboolean  _gloss_project_sync_span (GlossProject  *self,
                                     gint64         annotation,
                                     GError       **error);

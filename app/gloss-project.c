@@ -663,6 +663,238 @@ query_single_int (sqlite3     *db,
   return set_db_error (db, rc, sql, error);
 }
 
+/* SQLite's quick_check of the whole file, on a connection of its own so
+ * that it can run on a second core while the invariants are checked. */
+typedef struct
+{
+  char      *path;
+  GPtrArray *problems;   /* "damaged: …" lines */
+  int        rc;
+  char      *message;    /* SQLite's message when rc is an error */
+} QuickCheck;
+
+static gpointer
+quick_check_run (gpointer data)
+{
+  QuickCheck *qc = data;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = NULL;
+
+  qc->rc = sqlite3_open_v2 (qc->path, &db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_EXRESCODE,
+                            NULL);
+  if (qc->rc == SQLITE_OK)
+    {
+      sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+      sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+      sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+      sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+      sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+      qc->rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
+    }
+  if (qc->rc == SQLITE_OK)
+    while ((qc->rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        const char *row = (const char *) sqlite3_column_text (stmt, 0);
+
+        if (g_strcmp0 (row, "ok") != 0)
+          g_ptr_array_add (qc->problems, g_strdup_printf ("damaged: %s", row));
+      }
+  if (qc->rc != SQLITE_DONE)
+    qc->message = g_strdup (db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (qc->rc));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_close_v2 (db);
+
+  return NULL;
+}
+
+/* Every single-valued dimension holds at most one code of a live
+ * annotation: one pass over annotation_code in its key order. */
+static gboolean
+check_single_valued_dimensions (sqlite3    *db,
+                                GPtrArray  *problems,
+                                GError    **error)
+{
+  g_autoptr(GHashTable) single = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) code_dims = g_array_new (FALSE, FALSE, sizeof (gint64) * 2);
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 current = -1;
+  gboolean reported = FALSE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT c.id, c.dimension FROM code c JOIN dimension m "
+                               "ON m.id = c.dimension WHERE m.multiple = 0", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        gint64 pair[2] = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+
+        g_array_append_val (code_dims, pair);
+      }
+  if (rc != SQLITE_DONE)
+    return set_db_error (db, rc, "check", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  for (guint i = 0; i < code_dims->len; i++)
+    {
+      gint64 *pair = &g_array_index (code_dims, gint64, 2 * i);
+
+      g_hash_table_insert (single, &pair[0], &pair[1]);
+    }
+  if (g_hash_table_size (single) == 0)
+    return TRUE;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT ac.annotation, ac.code, a.uuid FROM annotation_code ac "
+                               "JOIN annotation a ON a.id = ac.annotation WHERE a.deleted = 0 "
+                               "ORDER BY ac.annotation", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && problems->len < 20)
+      {
+        gint64 annotation = sqlite3_column_int64 (stmt, 0);
+        gint64 code = sqlite3_column_int64 (stmt, 1);
+        const gint64 *dimension = g_hash_table_lookup (single, &code);
+
+        if (annotation != current)
+          {
+            current = annotation;
+            reported = FALSE;
+            g_array_set_size (seen, 0);
+          }
+        if (dimension == NULL || reported)
+          continue;
+        for (guint i = 0; i < seen->len && !reported; i++)
+          if (g_array_index (seen, gint64, i) == *dimension)
+            {
+              reported = TRUE;
+              g_ptr_array_add (problems,
+                               g_strdup_printf ("annotation %s carries several codes of a "
+                                                "single-valued dimension",
+                                                sqlite3_column_text (stmt, 2)));
+            }
+        g_array_append_val (seen, *dimension);
+      }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return set_db_error (db, rc, "check", error);
+
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 id;
+  gint64 document;
+  gint64 start;
+  gint64 end;
+} SpanRow;
+
+static int
+span_row_cmp (gconstpointer a,
+              gconstpointer b)
+{
+  gint64 x = ((const SpanRow *) a)->id, y = ((const SpanRow *) b)->id;
+
+  return (x > y) - (x < y);
+}
+
+/* The span index holds exactly the live annotations with their spans:
+ * both read once, sorted, and walked side by side. */
+static gboolean
+check_span_index (sqlite3     *db,
+                  GPtrArray   *problems,
+                  GError     **error)
+{
+  g_autoptr(GArray) live = g_array_new (FALSE, FALSE, sizeof (SpanRow));
+  g_autoptr(GArray) indexed = g_array_new (FALSE, FALSE, sizeof (SpanRow));
+  g_autoptr(GHashTable) uuids = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint i = 0, j = 0;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT id, document, start, \"end\" FROM annotation "
+                               "WHERE deleted = 0 ORDER BY id", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SpanRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+
+        g_array_append_val (live, row);
+      }
+  if (rc != SQLITE_DONE)
+    return set_db_error (db, rc, "check", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  rc = sqlite3_prepare_v2 (db, "SELECT id, document0, start0, end0 FROM annotation_span",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SpanRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+
+        g_array_append_val (indexed, row);
+      }
+  if (rc != SQLITE_DONE)
+    return set_db_error (db, rc, "check", error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_array_sort (indexed, span_row_cmp);
+
+  /* Walk both in id order; report by uuid where the annotation exists. */
+  while ((i < live->len || j < indexed->len) && problems->len < 20)
+    {
+      SpanRow *a = i < live->len ? &g_array_index (live, SpanRow, i) : NULL;
+      SpanRow *s = j < indexed->len ? &g_array_index (indexed, SpanRow, j) : NULL;
+      gint64 wrong = 0;
+
+      if (a != NULL && s != NULL && a->id == s->id)
+        {
+          if (a->document != s->document || a->start != s->start || a->end != s->end)
+            wrong = a->id;
+          i++, j++;
+        }
+      else if (s == NULL || (a != NULL && a->id < s->id))
+        wrong = a->id, i++;
+      else
+        {
+          wrong = -s->id;   /* indexed, but no live annotation has this id */
+          j++;
+        }
+
+      if (wrong > 0)
+        {
+          g_autoptr(sqlite3_stmt) q = NULL;
+
+          rc = sqlite3_prepare_v2 (db, "SELECT uuid FROM annotation WHERE id = ?", -1, &q, NULL);
+          if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64 (q, 1, wrong);
+          if (rc == SQLITE_OK && sqlite3_step (q) == SQLITE_ROW)
+            g_ptr_array_add (problems, g_strdup_printf ("annotation %s is missing from the span "
+                                                        "index", sqlite3_column_text (q, 0)));
+        }
+      else if (wrong < 0)
+        {
+          g_autoptr(sqlite3_stmt) q = NULL;
+
+          /* A tombstone in the index is as wrong as an unknown id. */
+          rc = sqlite3_prepare_v2 (db, "SELECT uuid FROM annotation WHERE id = ?", -1, &q, NULL);
+          if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64 (q, 1, -wrong);
+          if (rc == SQLITE_OK && sqlite3_step (q) == SQLITE_ROW)
+            g_ptr_array_add (problems, g_strdup_printf ("annotation %s is missing from the span "
+                                                        "index", sqlite3_column_text (q, 0)));
+          else
+            g_ptr_array_add (problems, g_strdup_printf ("the span index holds an unknown "
+                                                        "annotation %" G_GINT64_FORMAT, -wrong));
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean check_invariants (sqlite3    *db,
+                                  GPtrArray  *problems,
+                                  GError    **error);
+
 /* integrity (quick_check), foreign keys and the data's own invariants */
 static gboolean
 check_contents (sqlite3     *db,
@@ -670,30 +902,56 @@ check_contents (sqlite3     *db,
                 GPtrArray   *problems,
                 GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  g_autoptr(GPtrArray) damage = g_ptr_array_new_with_free_func (g_free);
+  QuickCheck qc = { (char *) path, damage, SQLITE_OK, NULL };
+  GThread *thread;
+  gboolean ok;
 
-  rc = sqlite3_prepare_v2 (db, "PRAGMA quick_check", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *row = (const char *) sqlite3_column_text (stmt, 0);
+  thread = g_thread_new ("gloss-quick-check", quick_check_run, &qc);
+  ok = check_invariants (db, problems, error);
+  g_thread_join (thread);
 
-      if (g_strcmp0 (row, "ok") != 0)
-        g_ptr_array_add (problems, g_strdup_printf ("damaged: %s", row));
-    }
-  if (rc != SQLITE_DONE)
+  if (qc.rc != SQLITE_DONE)
     {
-      if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
+      g_autofree char *message = qc.message;
+
+      if ((qc.rc & 0xff) == SQLITE_CORRUPT || (qc.rc & 0xff) == SQLITE_NOTADB)
         {
-          g_ptr_array_add (problems, g_strdup (sqlite3_errmsg (db)));
+          g_clear_error (error);
+          g_ptr_array_set_size (problems, 0);
+          g_ptr_array_add (problems, g_steal_pointer (&message));
           return TRUE;
         }
-      return set_db_error (db, rc, "quick_check", error);
+      if (ok)
+        {
+          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IO,
+                       _("“%s” could not be read to the end (%s). Check the disk and try "
+                         "again."), path, message ? message : sqlite3_errstr (qc.rc));
+          return FALSE;
+        }
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (problems->len > 0)
-    return TRUE;
+  if (damage->len > 0)
+    {
+      /* The file's own structure comes first: the invariants of a damaged
+       * file say little. */
+      g_clear_error (error);
+      g_ptr_array_set_size (problems, 0);
+      for (guint i = 0; i < damage->len; i++)
+        g_ptr_array_add (problems, g_strdup (damage->pdata[i]));
+      return TRUE;
+    }
+
+  return ok;
+}
+
+static gboolean
+check_invariants (sqlite3     *db,
+                  GPtrArray   *problems,
+                  GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
 
   rc = sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -717,20 +975,9 @@ check_contents (sqlite3     *db,
       { "SELECT uuid FROM document WHERE typeof (text) != 'text' OR length (text) != length "
         "OR length < 1 LIMIT 20",
         "document %s: its length does not match its text" },
-      { "SELECT a.uuid FROM annotation a WHERE a.deleted = 0 AND (SELECT count (*) "
-        "FROM annotation_code ac JOIN code c ON c.id = ac.code JOIN dimension m ON "
-        "m.id = c.dimension WHERE ac.annotation = a.id AND m.multiple = 0 GROUP BY m.id "
-        "ORDER BY 1 DESC LIMIT 1) > 1 LIMIT 20",
-        "annotation %s carries several codes of a single-valued dimension" },
       { "SELECT c.uuid FROM code c JOIN code p ON p.id = c.parent "
         "WHERE p.dimension != c.dimension LIMIT 20",
         "code %s has a parent in another dimension" },
-      { "SELECT a.uuid FROM annotation a WHERE (a.deleted = 0) != EXISTS "
-        "(SELECT 1 FROM annotation_span s WHERE s.id = a.id AND s.document0 = a.document "
-        "AND s.start0 = a.start AND s.end0 = a.\"end\") LIMIT 20",
-        "annotation %s is missing from the span index" },
-      { "SELECT id FROM annotation_span WHERE id NOT IN (SELECT id FROM annotation) LIMIT 20",
-        "the span index holds an unknown annotation %s" },
       /* The schema's CHECK constraints: quick_check skips them on a
        * read-only connection, which is how every file is first opened. */
       { "SELECT uuid FROM dimension WHERE kind NOT IN ('actor', 'theme', 'stance', 'other') "
@@ -756,6 +1003,10 @@ check_contents (sqlite3     *db,
         g_clear_pointer (&stmt, sqlite3_finalize);
       }
   }
+
+  if (!check_single_valued_dimensions (db, problems, error)
+      || !check_span_index (db, problems, error))
+    return FALSE;
 
   /* Cycles in the code tree would make every tree walk loop. */
   rc = sqlite3_prepare_v2 (db,
@@ -1229,6 +1480,81 @@ gloss_project_open (const char      *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return open_checked (path, flags, TRUE, error);
+}
+
+typedef struct
+{
+  const char     *path;
+  GlossOpenFlags  flags;
+  GlossProject   *project;
+  GError         *error;
+} OpenJob;
+
+static void
+open_job_run (gpointer data,
+              gpointer user_data)
+{
+  OpenJob *job = data;
+
+  job->project = open_checked (job->path, job->flags, TRUE, &job->error);
+}
+
+/**
+ * gloss_project_open_many:
+ * @paths: (array length=n_paths): the files
+ *
+ * Opens several projects as gloss_project_open() does, checking them on
+ * as many cores as there are: comparing two files takes the time of one.
+ * A path named twice is opened twice.
+ *
+ * Returns: (transfer full) (element-type GlossProject): the projects in
+ *   the order of @paths, or %NULL with @error set for the first (in that
+ *   order) that could not be opened
+ */
+GPtrArray *
+gloss_project_open_many (const char * const  *paths,
+                         guint                n_paths,
+                         GlossOpenFlags       flags,
+                         GError             **error)
+{
+  g_autofree OpenJob *jobs = g_new0 (OpenJob, n_paths);
+  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
+  GThreadPool *pool = NULL;
+  guint failed = n_paths;
+
+  g_return_val_if_fail (paths != NULL || n_paths == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (n_paths > 1)
+    pool = g_thread_pool_new (open_job_run, NULL,
+                              (int) MIN (n_paths, (guint) MAX (g_get_num_processors (), 1)),
+                              FALSE, NULL);
+  for (guint i = 0; i < n_paths; i++)
+    {
+      jobs[i].path = paths[i];
+      jobs[i].flags = flags;
+      if (pool == NULL || !g_thread_pool_push (pool, &jobs[i], NULL))
+        open_job_run (&jobs[i], NULL);
+    }
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);
+
+  for (guint i = 0; i < n_paths; i++)
+    {
+      if (jobs[i].project == NULL && failed == n_paths)
+        failed = i;
+      if (jobs[i].project != NULL)
+        g_ptr_array_add (projects, jobs[i].project);
+      if (i != failed)
+        g_clear_error (&jobs[i].error);
+    }
+  if (failed < n_paths)
+    {
+      g_propagate_error (error, jobs[failed].error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&projects);
 }
 
 const char *
@@ -2593,20 +2919,29 @@ gloss_project_get_dimension (GlossProject  *self,
 }
 
 /* Every code in tree order with its path, depth and live-annotation count. */
-static const char codes_sql[] =
-  "WITH RECURSIVE tree (id, path, depth, sort) AS ("
-  "  SELECT c.id, replace (replace (m.name, '\\', '\\\\'), '/', '\\/') || '/' ||"
-  "         replace (replace (c.name, '\\', '\\\\'), '/', '\\/'), 0,"
-  "         printf ('%08d.%08d', m.position, c.position)"
-  "  FROM code c JOIN dimension m ON m.id = c.dimension WHERE c.parent IS NULL"
-  "  UNION ALL"
-  "  SELECT c.id, tree.path || '/' || replace (replace (c.name, '\\', '\\\\'), '/', '\\/'),"
-  "         tree.depth + 1, tree.sort || printf ('.%08d', c.position)"
-  "  FROM code c JOIN tree ON c.parent = tree.id WHERE tree.depth < 64)"
-  " SELECT c.id, c.uuid, c.dimension, ifnull (c.parent, 0), c.name, tree.path, c.color,"
+#define CODES_TREE_SQL \
+  "WITH RECURSIVE tree (id, path, depth, sort) AS (" \
+  "  SELECT c.id, replace (replace (m.name, '\\', '\\\\'), '/', '\\/') || '/' ||" \
+  "         replace (replace (c.name, '\\', '\\\\'), '/', '\\/'), 0," \
+  "         printf ('%08d.%08d', m.position, c.position)" \
+  "  FROM code c JOIN dimension m ON m.id = c.dimension WHERE c.parent IS NULL" \
+  "  UNION ALL" \
+  "  SELECT c.id, tree.path || '/' || replace (replace (c.name, '\\', '\\\\'), '/', '\\/')," \
+  "         tree.depth + 1, tree.sort || printf ('.%08d', c.position)" \
+  "  FROM code c JOIN tree ON c.parent = tree.id WHERE tree.depth < 64)" \
+  " SELECT c.id, c.uuid, c.dimension, ifnull (c.parent, 0), c.name, tree.path, c.color," \
   "        c.description, c.shortcut, c.position, tree.depth,"
+
+static const char codes_sql[] =
+  CODES_TREE_SQL
   "        (SELECT count (*) FROM annotation_code ac JOIN annotation a ON a.id = ac.annotation"
   "         WHERE ac.code = c.id AND a.deleted = 0)"
+  " FROM tree JOIN code c ON c.id = tree.id ORDER BY tree.sort";
+
+/* The same without counting each code's annotations (n_annotations is -1). */
+static const char codes_uncounted_sql[] =
+  CODES_TREE_SQL
+  "        -1"
   " FROM tree JOIN code c ON c.id = tree.id ORDER BY tree.sort";
 
 static GlossCode *
@@ -2630,15 +2965,16 @@ code_from_row (sqlite3_stmt *stmt)
   return code;
 }
 
-GPtrArray *
-gloss_project_list_codes (GlossProject  *self,
-                          GError       **error)
+static GPtrArray *
+list_codes (GlossProject  *self,
+            const char    *sql,
+            GError       **error)
 {
   g_autoptr(GlossStmt) stmt = NULL;
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_code_free);
   int rc;
 
-  stmt = prepare (self, codes_sql, error);
+  stmt = prepare (self, sql, error);
   if (stmt == NULL)
     return NULL;
 
@@ -2651,6 +2987,22 @@ gloss_project_list_codes (GlossProject  *self,
     }
 
   return g_steal_pointer (&codes);
+}
+
+GPtrArray *
+gloss_project_list_codes (GlossProject  *self,
+                          GError       **error)
+{
+  return list_codes (self, codes_sql, error);
+}
+
+/* The codebook as gloss_project_list_codes() gives it, but with
+ * n_annotations -1: counting costs a pass over every annotation. */
+GPtrArray *
+_gloss_project_list_codes_uncounted (GlossProject  *self,
+                                     GError       **error)
+{
+  return list_codes (self, codes_uncounted_sql, error);
 }
 
 /**

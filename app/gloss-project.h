@@ -57,6 +57,10 @@ GlossProject *gloss_project_create_sample    (const char      *path,
 GlossProject *gloss_project_open             (const char      *path,
                                               GlossOpenFlags   flags,
                                               GError         **error);
+GPtrArray    *gloss_project_open_many        (const char * const  *paths,
+                                              guint                n_paths,
+                                              GlossOpenFlags       flags,
+                                              GError             **error);
 const char   *gloss_project_get_path         (GlossProject    *self);
 const char   *gloss_project_get_uuid         (GlossProject    *self);
 gboolean      gloss_project_is_read_only     (GlossProject    *self);
