@@ -288,7 +288,7 @@ gloss_cli_agree (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(GlossAgreementReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -307,20 +307,19 @@ gloss_cli_agree (int    argc,
 
   for (int i = 1; i < argc; i++)
     {
-      GlossProject *project;
-
       if (g_str_has_prefix (argv[i], "-") && !g_str_equal (argv[i], "-"))
         {
           g_autofree char *message = g_strdup_printf (_("unknown option %s"), argv[i]);
 
           return usage (context, message);
         }
-
-      project = gloss_project_open (argv[i], GLOSS_OPEN_READ_ONLY, &error);
-      if (project == NULL)
-        return fail (error);
-      g_ptr_array_add (projects, project);
     }
+
+  /* Each file is checked as it is opened: on two cores, two at once. */
+  projects = gloss_project_open_many ((const char * const *) argv + 1, (guint) argc - 1,
+                                      GLOSS_OPEN_READ_ONLY, &error);
+  if (projects == NULL)
+    return fail (error);
 
   report = gloss_agreement_compare ((GlossProject **) projects->pdata, projects->len,
                                     dimension, document, &error);

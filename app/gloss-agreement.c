@@ -12,6 +12,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "gloss-agreement-math.h"
+#include "gloss-autocleanups.h"
+#include "gloss-project-private.h"
 
 G_DEFINE_QUARK (gloss-agreement-error-quark, gloss_agreement_error)
 
@@ -229,6 +231,22 @@ path_below_dimension (const char *path)
   return path;
 }
 
+/* One annotation as the comparison needs it: no quote, note or review. */
+typedef struct
+{
+  const char *uuid;
+  const char *annotator_uuid;
+  const char *annotator;
+  const char *modified;
+  gint64      document;
+  gint64      start;
+  gint64      end;
+  gint64      revision;
+  gboolean    deleted;
+  guint       codes_first;   /* into Fetch.codes_of */
+  guint       n_codes;
+} Row;
+
 /* What one file holds, read on a worker thread. */
 typedef struct
 {
@@ -236,26 +254,114 @@ typedef struct
   GPtrArray    *dimensions;
   GPtrArray    *codes;
   GPtrArray    *documents;
-  GPtrArray    *annotations;
+  GArray       *rows;        /* Row, by annotation id */
+  GArray       *codes_of;    /* gint64 code ids, runs per Row */
+  GStringChunk *strings;
   GError       *error;
   gboolean      done;
 } Fetch;
 
+/* Every annotation, tombstones too, in two ordered scans: the annotations
+ * by id and their codes by annotation id, walked side by side.  Listing
+ * them through the store would build a full record, quote and note
+ * included, for each. */
+static gboolean
+fetch_rows (Fetch   *fetch,
+            GError **error)
+{
+  sqlite3 *db = _gloss_project_get_db (fetch->project);
+  g_autoptr(sqlite3_stmt) rows = NULL;
+  g_autoptr(sqlite3_stmt) codes = NULL;
+  gboolean have_code = FALSE;
+  gint64 code_annotation = 0;
+  int rc, code_rc = SQLITE_OK;
+
+  fetch->rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  fetch->codes_of = g_array_new (FALSE, FALSE, sizeof (gint64));
+  fetch->strings = g_string_chunk_new (1 << 16);
+
+  rc = sqlite3_prepare_v2 (db, "SELECT a.id, a.uuid, n.uuid, n.name, a.modified, a.document, "
+                               "a.start, a.\"end\", a.revision, a.deleted FROM annotation a "
+                               "JOIN annotator n ON n.id = a.annotator ORDER BY a.id",
+                           -1, &rows, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db, "SELECT annotation, code FROM annotation_code "
+                                 "ORDER BY annotation, code", -1, &codes, NULL);
+  if (rc != SQLITE_OK)
+    goto failed;
+
+  code_rc = sqlite3_step (codes);
+  have_code = code_rc == SQLITE_ROW;
+  if (have_code)
+    code_annotation = sqlite3_column_int64 (codes, 0);
+
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (rows, 0);
+      Row row = { 0 };
+
+      row.uuid = g_string_chunk_insert (fetch->strings, (const char *) sqlite3_column_text (rows, 1));
+      row.annotator_uuid = g_string_chunk_insert_const (fetch->strings,
+                                                        (const char *) sqlite3_column_text (rows, 2));
+      row.annotator = g_string_chunk_insert_const (fetch->strings,
+                                                   (const char *) sqlite3_column_text (rows, 3));
+      row.modified = g_string_chunk_insert (fetch->strings, (const char *) sqlite3_column_text (rows, 4));
+      row.document = sqlite3_column_int64 (rows, 5);
+      row.start = sqlite3_column_int64 (rows, 6);
+      row.end = sqlite3_column_int64 (rows, 7);
+      row.revision = sqlite3_column_int64 (rows, 8);
+      row.deleted = sqlite3_column_int (rows, 9) != 0;
+      row.codes_first = fetch->codes_of->len;
+
+      /* Codes of annotations that do not exist cannot be: the foreign
+       * keys were checked when the file was opened. */
+      while (have_code && code_annotation < id)
+        {
+          code_rc = sqlite3_step (codes);
+          have_code = code_rc == SQLITE_ROW;
+          if (have_code)
+            code_annotation = sqlite3_column_int64 (codes, 0);
+        }
+      while (have_code && code_annotation == id)
+        {
+          gint64 code = sqlite3_column_int64 (codes, 1);
+
+          g_array_append_val (fetch->codes_of, code);
+          code_rc = sqlite3_step (codes);
+          have_code = code_rc == SQLITE_ROW;
+          if (have_code)
+            code_annotation = sqlite3_column_int64 (codes, 0);
+        }
+      row.n_codes = fetch->codes_of->len - row.codes_first;
+      g_array_append_val (fetch->rows, row);
+    }
+  if (rc != SQLITE_DONE || (code_rc != SQLITE_DONE && code_rc != SQLITE_ROW))
+    goto failed;
+
+  return TRUE;
+
+failed:
+  {
+    g_autofree char *message = g_utf8_make_valid (sqlite3_errmsg (db), -1);
+
+    g_set_error (error, GLOSS_AGREEMENT_ERROR, GLOSS_AGREEMENT_ERROR_INVALID,
+                 _("The annotations could not be read (%s). Check the file with "
+                   "“gloss-cli check”."), message);
+    return FALSE;
+  }
+}
+
 static void
 fetch_run (Fetch *fetch)
 {
-  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
-
-  /* Tombstones too: across files, the latest version of an annotation
-   * decides whether it still counts. */
-  filter.include_deleted = TRUE;
-
   if ((fetch->dimensions = gloss_project_list_dimensions (fetch->project, &fetch->error)) == NULL
-      || (fetch->codes = gloss_project_list_codes (fetch->project, &fetch->error)) == NULL
+      || (fetch->codes = _gloss_project_list_codes_uncounted (fetch->project, &fetch->error)) == NULL
       || (fetch->documents = gloss_project_list_documents (fetch->project, &fetch->error)) == NULL)
     return;
 
-  fetch->annotations = gloss_project_list_annotations (fetch->project, &filter, &fetch->error);
+  /* Tombstones too: across files, the latest version of an annotation
+   * decides whether it still counts. */
+  fetch_rows (fetch, &fetch->error);
 }
 
 static void
@@ -264,7 +370,10 @@ fetch_clear (Fetch *fetch)
   g_clear_pointer (&fetch->dimensions, g_ptr_array_unref);
   g_clear_pointer (&fetch->codes, g_ptr_array_unref);
   g_clear_pointer (&fetch->documents, g_ptr_array_unref);
-  g_clear_pointer (&fetch->annotations, g_ptr_array_unref);
+  g_clear_pointer (&fetch->rows, g_array_unref);
+  g_clear_pointer (&fetch->codes_of, g_array_unref);
+  if (fetch->strings != NULL)
+    g_string_chunk_free (g_steal_pointer (&fetch->strings));
   g_clear_error (&fetch->error);
 }
 
@@ -454,7 +563,7 @@ load_annotations (Compare    *cmp,
                   GHashTable *doc_map,
                   GHashTable *code_map)
 {
-  GPtrArray *annotations = fetch->annotations;
+  GArray *rows = fetch->rows;
   g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (NewRater));
   g_autoptr(GHashTable) fresh_seen = g_hash_table_new (g_str_hash, g_str_equal);
   const char *last_uuid = NULL;
@@ -463,9 +572,9 @@ load_annotations (Compare    *cmp,
   guint last_doc = NONE;
 
   /* New annotators of this file join the raters sorted by name. */
-  for (guint i = 0; i < annotations->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      GlossAnnotation *a = annotations->pdata[i];
+      Row *a = &g_array_index (rows, Row, i);
 
       if (a->annotator_uuid == NULL || g_strcmp0 (a->annotator_uuid, last_uuid) == 0)
         continue;
@@ -475,7 +584,7 @@ load_annotations (Compare    *cmp,
           || g_hash_table_contains (fresh_seen, a->annotator_uuid))
         continue;
 
-      g_hash_table_add (fresh_seen, a->annotator_uuid);
+      g_hash_table_add (fresh_seen, (gpointer) a->annotator_uuid);
       g_array_append_val (fresh, ((NewRater) { a->annotator_uuid, a->annotator }));
     }
 
@@ -493,9 +602,9 @@ load_annotations (Compare    *cmp,
     }
 
   last_uuid = NULL;
-  for (guint i = 0; i < annotations->len; i++)
+  for (guint i = 0; i < rows->len; i++)
     {
-      GlossAnnotation *a = annotations->pdata[i];
+      Row *a = &g_array_index (rows, Row, i);
       Rater *r;
       Record record = { 0 };
       gpointer existing;
@@ -537,9 +646,10 @@ load_annotations (Compare    *cmp,
       record.deleted = a->deleted;
       record.codes_first = cmp->record_codes->len;
 
-      for (guint k = 0; k < a->codes->len; k++)
+      for (guint k = 0; k < a->n_codes; k++)
         {
-          guint code = id_lookup (code_map, g_array_index (a->codes, gint64, k));
+          guint code = id_lookup (code_map, g_array_index (fetch->codes_of, gint64,
+                                                           a->codes_first + k));
 
           if (code != NONE)
             g_array_append_val (cmp->record_codes, code);
