@@ -35,9 +35,12 @@ gint64    _gloss_project_ensure_annotator (GlossProject *self,
                                            const char   *name,
                                            const char   *uuid,
                                            GError      **error);
-/* Inside a write: keep the span index in step after writing annotation rows. */
+/* The codebook with n_annotations -1 (counting reads every annotation). */
 GPtrArray *_gloss_project_list_codes_uncounted (GlossProject  *self,
                                                 GError       **error);
+/* Whether the open trusted the file's check stamp instead of checking it. */
+gboolean  _gloss_project_opened_on_stamp (GlossProject *self);
+/* Inside a write: keep the span index in step after writing annotation rows. */
 gboolean  _gloss_project_sync_span (GlossProject  *self,
                                     gint64         annotation,
                                     GError       **error);

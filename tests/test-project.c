@@ -1305,6 +1305,80 @@ test_untracked_write (void)
   g_assert_true (gloss_project_can_undo (project));
 }
 
+static gboolean
+opens_on_stamp (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+
+  g_assert_no_error (error);
+  return _gloss_project_opened_on_stamp (project);
+}
+
+/* A file checked in full once opens on its stamp until anything else
+ * writes to it; Gloss's own writes keep the stamp, another program's do
+ * not, and a stamped file that was changed is checked in full again. */
+static void
+test_check_stamp (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = make_valid_file (dir, "p.gloss");
+  g_autoptr(GError) error = NULL;
+
+  /* Written just now: a write within the same timestamp tick could hide,
+   * so no stamp yet. */
+  g_assert_false (opens_on_stamp (path));
+  g_usleep (120000);
+  g_assert_false (opens_on_stamp (path));   /* checked in full, stamped */
+  g_assert_true (opens_on_stamp (path));
+  g_assert_true (opens_on_stamp (path));
+
+  /* Another program breaks an invariant: checked in full, refused. */
+  tamper (path, "UPDATE annotation SET \"end\" = 999999;");
+  assert_refused (path, GLOSS_PROJECT_ERROR_INVARIANT);
+  tamper (path, "UPDATE annotation SET \"end\" = 3924;");
+  g_usleep (120000);
+  g_assert_false (opens_on_stamp (path));
+  g_assert_true (opens_on_stamp (path));
+
+  /* Gloss's own change keeps the file stamped. */
+  {
+    g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+    gint64 doc, russia;
+
+    g_assert_no_error (error);
+    doc = gloss_project_resolve_document (project, "Sample interview", &error);
+    g_assert_no_error (error);
+    russia = code (project, "Actors/Russia");
+    gloss_project_add_annotation (project, doc, 100, 120, &russia, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_usleep (120000);
+  }
+  g_assert_true (opens_on_stamp (path));
+
+  /* Another program writes while Gloss has the file open: no stamp. */
+  {
+    g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+    gint64 doc, russia;
+
+    g_assert_no_error (error);
+    tamper (path, "UPDATE annotation SET note = 'edited elsewhere' WHERE start = 100;");
+    doc = gloss_project_resolve_document (project, "Sample interview", &error);
+    g_assert_no_error (error);
+    russia = code (project, "Actors/Russia");
+    gloss_project_add_annotation (project, doc, 200, 220, &russia, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_usleep (120000);
+  }
+  g_assert_false (opens_on_stamp (path));
+  g_assert_true (opens_on_stamp (path));
+
+  /* The whole check, asked for, never trusts a stamp. */
+  g_setenv ("GLOSS_CHECK_ALWAYS", "1", TRUE);
+  g_assert_false (opens_on_stamp (path));
+  g_unsetenv ("GLOSS_CHECK_ALWAYS");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1338,6 +1412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/project/range-query", test_range_query);
   g_test_add_func ("/gloss/project/sample-project", test_sample_project);
   g_test_add_func ("/gloss/project/untracked-write", test_untracked_write);
+  g_test_add_func ("/gloss/project/check-stamp", test_check_stamp);
 
   return g_test_run ();
 }
