@@ -195,6 +195,12 @@ before_mutation (int      ioerr,
     fv.refused++;
   g_mutex_unlock (&fv.lock);
 
+  /* As the unix VFS leaves it: SQLite reports it (sqlite3_system_errno). */
+  if (rc == SQLITE_FULL)
+    errno = ENOSPC;
+  else if (rc != SQLITE_OK)
+    errno = EIO;
+
   return rc;
 }
 
@@ -208,6 +214,8 @@ is_dead (void)
   if (dead)
     fv.refused++;
   g_mutex_unlock (&fv.lock);
+  if (dead)
+    errno = EIO;
   return dead;
 }
 
