@@ -283,26 +283,22 @@ compare_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Result *result = task_data;
-  g_autoptr(GPtrArray) projects = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) projects = NULL;
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; result->paths[i] != NULL; i++)
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
-      GlossProject *project;
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-
-      project = gloss_project_open (result->paths[i], GLOSS_OPEN_READ_ONLY, &error);
-      if (project == NULL)
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;
-        }
-      g_ptr_array_add (projects, project);
+  /* Each file is checked as it opens, several at once. */
+  projects = gloss_project_open_many ((const char * const *) result->paths,
+                                      g_strv_length (result->paths), GLOSS_OPEN_READ_ONLY, &error);
+  if (projects == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
