@@ -321,8 +321,13 @@ set_db_error (sqlite3     *db,
                    "Try again in a moment. Nothing was changed."));
   else if ((rc & 0xff) == SQLITE_FULL)
     g_set_error (error, GLOSS_PROJECT_ERROR, code,
-                 _("The disk is full (%s). Free some space and try again. "
-                   "Nothing was changed."), what);
+                 _("The disk is full, so the change could not be written. Free some space "
+                   "and try again. Nothing was changed."));
+  else if ((rc & 0xff) == SQLITE_IOERR)
+    g_set_error (error, GLOSS_PROJECT_ERROR, code,
+                 _("The disk reported an error while the project was read or written. Check "
+                   "the disk or its connection and try again; whatever was saved before is "
+                   "kept."));
   else
     {
       /* SQLite's messages may quote names from the file, in any bytes. */
@@ -353,7 +358,8 @@ exec_sql (sqlite3     *db,
 
   if (rc != SQLITE_OK)
     {
-      if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+      if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED ||
+          (rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
         set_db_error (db, rc, sql, error);
       else
         g_set_error (error, GLOSS_PROJECT_ERROR, error_code_for_sqlite (rc),
@@ -453,6 +459,16 @@ sha256_of (const char *text,
  * Opening: a check before a change
  * ------------------------------------------------------------------------ */
 
+/* A file name as messages quote it: UTF-8 whatever bytes it is made of.
+ * Interned, so messages may quote it freely; a session names few files. */
+static const char *
+shown (const char *path)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  return g_intern_string (name);
+}
+
 static gboolean
 configure_connection (sqlite3  *db,
                       GError  **error)
@@ -499,7 +515,7 @@ open_connection (const char  *path,
     {
       if ((rc & 0xff) == SQLITE_CANTOPEN)
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_PERMISSION,
-                     _("“%s” could not be opened. Check that you may read it."), path);
+                     _("“%s” could not be opened. Check that you may read it."), shown (path));
       else
         set_db_error (db, rc, path, error);
       sqlite3_close_v2 (db);
@@ -620,13 +636,13 @@ check_schema (sqlite3     *db,
       if (!found)
         {
           /* The file's own SQL text: any bytes at all. */
-          g_autofree char *shown = g_utf8_make_valid (have->pdata[i], -1);
+          g_autofree char *sql = g_utf8_make_valid (have->pdata[i], -1);
 
           g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_SCHEMA_MISMATCH,
                        _("“%s” holds something a Gloss project never has (%s). It may have "
                          "been altered by another program; Gloss does not open it. "
                          "Nothing was changed."),
-                       path, shown);
+                       shown (path), sql);
           return FALSE;
         }
     }
@@ -636,7 +652,7 @@ check_schema (sqlite3     *db,
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_SCHEMA_MISMATCH,
                    _("“%s” lacks parts of a Gloss project (%u of %u schema entries). "
                      "Gloss does not open it. Nothing was changed."),
-                   path, have->len, want->len);
+                   shown (path), have->len, want->len);
       return FALSE;
     }
 
@@ -646,7 +662,7 @@ check_schema (sqlite3     *db,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_SCHEMA_MISMATCH,
                    _("“%s” is not stored as UTF-8, as every Gloss project is. "
-                     "Nothing was changed."), path);
+                     "Nothing was changed."), shown (path));
       return FALSE;
     }
 
@@ -790,6 +806,59 @@ check_single_valued_dimensions (sqlite3    *db,
       }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return set_db_error (db, rc, "check", error);
+
+  return TRUE;
+}
+
+/* Every name, title, note and time Gloss shows or writes out is UTF-8
+ * (SQLite stores whatever bytes it is given).  Quotes are compared with
+ * their texts by gloss_project_check(). */
+static gboolean
+check_text_columns (sqlite3     *db,
+                    GPtrArray   *problems,
+                    GError     **error)
+{
+  static const struct { const char *sql; const char *what; } tables[] = {
+    { "SELECT key, key, value FROM project", "project setting" },
+    { "SELECT uuid, uuid, name FROM annotator", "annotator" },
+    { "SELECT uuid, uuid, title, source_name, memo, imported_at, modified FROM document",
+      "document" },
+    { "SELECT document, key, value FROM document_attribute", "attribute of document" },
+    { "SELECT id, speaker FROM segment", "segment" },
+    { "SELECT uuid, uuid, name, memo, modified FROM dimension", "dimension" },
+    { "SELECT uuid, uuid, name, color, description, shortcut, memo, modified FROM code",
+      "code" },
+    { "SELECT uuid, uuid, note, review_note, created, modified, reviewed FROM annotation",
+      "annotation" },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables) && problems->len < 20; t++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      int rc = sqlite3_prepare_v2 (db, tables[t].sql, -1, &stmt, NULL);
+      int n = rc == SQLITE_OK ? sqlite3_column_count (stmt) : 0;
+
+      if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && problems->len < 20)
+          for (int c = 1; c < n; c++)
+            {
+              const char *value = (const char *) sqlite3_column_text (stmt, c);
+              int length = sqlite3_column_bytes (stmt, c);
+
+              if (value != NULL && !g_utf8_validate (value, length, NULL))
+                {
+                  g_autofree char *key = g_utf8_make_valid ((const char *) sqlite3_column_text (stmt, 0), -1);
+
+                  g_ptr_array_add (problems,
+                                   g_strdup_printf ("%s %s: its %s is not valid UTF-8",
+                                                    tables[t].what, key,
+                                                    sqlite3_column_name (stmt, c)));
+                  break;
+                }
+            }
+      if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return set_db_error (db, rc, "check", error);
+    }
 
   return TRUE;
 }
@@ -941,7 +1010,7 @@ check_contents (sqlite3     *db,
         {
           g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IO,
                        _("“%s” could not be read to the end (%s). Check the disk and try "
-                         "again."), path, message ? message : sqlite3_errstr (qc.rc));
+                         "again."), shown (path), message ? message : sqlite3_errstr (qc.rc));
           return FALSE;
         }
       return FALSE;
@@ -1020,7 +1089,8 @@ check_invariants (sqlite3     *db,
   }
 
   if (!check_single_valued_dimensions (db, problems, error)
-      || !check_span_index (db, problems, error))
+      || !check_span_index (db, problems, error)
+      || !check_text_columns (db, problems, error))
     return FALSE;
 
   /* Cycles in the code tree would make every tree walk loop. */
@@ -1084,7 +1154,7 @@ check_invariants (sqlite3     *db,
  * `gloss-cli check` always checks in full.
  * ------------------------------------------------------------------------ */
 
-#define CHECK_STAMP_VERSION 1   /* raise whenever the open checks change */
+#define CHECK_STAMP_VERSION 2   /* raise whenever the open checks change */
 
 static char *
 stamp_path (dev_t dev,
@@ -1182,7 +1252,7 @@ read_header (const char  *path,
                    saved == EACCES || saved == EPERM ? GLOSS_PROJECT_ERROR_PERMISSION
                                                      : GLOSS_PROJECT_ERROR_NOT_FOUND,
                    _("“%s” could not be read: %s. Check that the file is there and that "
-                     "you may read it."), path, g_strerror (saved));
+                     "you may read it."), shown (path), g_strerror (saved));
       return FALSE;
     }
 
@@ -1202,7 +1272,7 @@ read_header (const char  *path,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NOT_SQLITE,
                    _("“%s” is not a Gloss project (it is not a database file at all). "
-                     "Nothing was changed."), path);
+                     "Nothing was changed."), shown (path));
       return FALSE;
     }
 
@@ -1210,7 +1280,7 @@ read_header (const char  *path,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
                    _("“%s” is cut short (%lld bytes): it may have been "
-                     "copied incompletely. Copy it again. Nothing was changed."), path,
+                     "copied incompletely. Copy it again. Nothing was changed."), shown (path),
                    (long long) size);
       return FALSE;
     }
@@ -1229,7 +1299,7 @@ read_header (const char  *path,
       {
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_FOREIGN,
                      _("“%s” is a database of another program, not a Gloss project. "
-                       "Nothing was changed."), path);
+                       "Nothing was changed."), shown (path));
         return FALSE;
       }
 
@@ -1248,7 +1318,7 @@ read_header (const char  *path,
                      _("“%s” is cut short: it should hold %lld bytes but "
                        "holds %lld. It may have been copied incompletely. "
                        "Copy it again. Nothing was changed."),
-                     path, (long long) n_pages * page_size, (long long) size);
+                     shown (path), (long long) n_pages * page_size, (long long) size);
         return FALSE;
       }
   }
@@ -1268,31 +1338,31 @@ check_file (const char   *path,
       if (saved == ENOENT || saved == ENOTDIR)
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NOT_FOUND,
                      _("There is no file “%s”. Check the name; to start a new project, "
-                       "create one."), path);
+                       "create one."), shown (path));
       else
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_PERMISSION,
-                     _("“%s” could not be read: %s."), path, g_strerror (saved));
+                     _("“%s” could not be read: %s."), shown (path), g_strerror (saved));
       return FALSE;
     }
 
   if (S_ISLNK (st->st_mode))
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_SYMLINK,
-                   _("“%s” is a symbolic link. Open the file it points to instead."), path);
+                   _("“%s” is a symbolic link. Open the file it points to instead."), shown (path));
       return FALSE;
     }
 
   if (S_ISDIR (st->st_mode))
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IS_DIRECTORY,
-                   _("“%s” is a folder, not a Gloss project."), path);
+                   _("“%s” is a folder, not a Gloss project."), shown (path));
       return FALSE;
     }
 
   if (!S_ISREG (st->st_mode))
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NOT_SQLITE,
-                   _("“%s” is not a regular file, so it cannot be a Gloss project."), path);
+                   _("“%s” is not a regular file, so it cannot be a Gloss project."), shown (path));
       return FALSE;
     }
 
@@ -1300,7 +1370,7 @@ check_file (const char   *path,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_EMPTY_FILE,
                    _("“%s” is empty (0 bytes), not a Gloss project. If it should hold your "
-                     "work, restore it from a backup."), path);
+                     "work, restore it from a backup."), shown (path));
       return FALSE;
     }
 
@@ -1346,7 +1416,7 @@ load_project_row (GlossProject  *self,
   if (self->uuid == NULL)
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
-                   _("“%s” has no project identity. Nothing was changed."), self->path);
+                   _("“%s” has no project identity. Nothing was changed."), shown (self->path));
       return FALSE;
     }
 
@@ -1415,14 +1485,14 @@ open_checked (const char      *path,
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY,
                      _("“%s” was left unfinished by a crash and needs repair, but it cannot "
                        "be written. Copy it somewhere you may write and open the copy."),
-                     path);
+                     shown (path));
       else if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB)
         {
           g_autofree char *message = g_utf8_make_valid (sqlite3_errmsg (db), -1);
 
           g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_CORRUPT,
                        _("“%s” is damaged (%s). Restore it from a backup. Nothing was "
-                         "changed."), path, message);
+                         "changed."), shown (path), message);
         }
       else
         set_db_error (db, rc, path, error);
@@ -1465,7 +1535,7 @@ open_checked (const char      *path,
                    damaged ? GLOSS_PROJECT_ERROR_CORRUPT : GLOSS_PROJECT_ERROR_INVARIANT,
                    _("“%s” is damaged and Gloss does not open it: %s. Restore it from a "
                      "backup. Nothing was changed."),
-                   path, list);
+                   shown (path), list);
       sqlite3_close_v2 (db);
       return NULL;
     }
@@ -1765,7 +1835,7 @@ check_writable (GlossProject  *self,
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_REPLACED,
                    _("“%s” was moved, deleted or replaced by another program since Gloss "
                      "opened it. Your change was not written; open the file again."),
-                   self->path);
+                   shown (self->path));
       return FALSE;
     }
   if (!same_stat (&st, &self->own_stat))
@@ -2198,7 +2268,7 @@ gloss_project_save_copy (GlossProject  *self,
   if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_EXISTS,
-                   _("“%s” already exists. Choose another name."), path);
+                   _("“%s” already exists. Choose another name."), shown (path));
       return FALSE;
     }
 
@@ -3333,7 +3403,7 @@ gloss_project_resolve_code (GlossProject  *self,
 
   g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH,
                _("There is no code “%s”. Codes are named Dimension/Parent/Name; "
-                 "`gloss-cli codes` lists them."), path);
+                 "`gloss-cli codes` lists them."), shown (path));
   return 0;
 }
 
@@ -5280,7 +5350,7 @@ gloss_project_create (const char  *path,
     {
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_EXISTS,
                    _("“%s” already exists. Choose another name; Gloss never overwrites a file "
-                     "when creating a project."), path);
+                     "when creating a project."), shown (path));
       return NULL;
     }
 
@@ -5331,18 +5401,18 @@ gloss_project_create (const char  *path,
 
       if (saved == EEXIST)
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_EXISTS,
-                     _("“%s” already exists. Choose another name."), path);
+                     _("“%s” already exists. Choose another name."), shown (path));
       else if (saved == EPERM || saved == EOPNOTSUPP)
         {
           /* File systems without hard links: rename is still atomic. */
           if (g_rename (tmp, path) == 0)
             goto renamed;
           g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IO,
-                       _("Could not create “%s”: %s."), path, g_strerror (errno));
+                       _("Could not create “%s”: %s."), shown (path), g_strerror (errno));
         }
       else
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_IO,
-                     _("Could not create “%s”: %s."), path, g_strerror (saved));
+                     _("Could not create “%s”: %s."), shown (path), g_strerror (saved));
       ok = FALSE;
     }
 renamed:

@@ -407,9 +407,7 @@ add_marked (GlossProject *project,
  * in app/gloss-project.c (set_db_error, exec_sql).  While the defect
  * lasts the check below shows as TODO; once fixed it fails until this
  * is set to NULL, so the mark stays true. */
-static const char *const vague_messages_defect =
-  "disk-full and I/O-error messages quote SQLite or an internal step instead of saying what "
-  "happened and what to do";
+static const char *const vague_messages_defect = NULL;
 
 /* A message a user can act on says what happened and what to do, in
  * Gloss's words rather than SQLite's. */
