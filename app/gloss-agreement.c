@@ -737,6 +737,69 @@ compare_by_code_rater (gconstpointer pa,
   return a->end < b->end ? -1 : a->end > b->end;
 }
 
+/* A merge sort of marks with the comparison inlined: qsort() copies
+ * each 32-byte mark through memcpy() and calls the comparison through a
+ * pointer, which made sorting the largest part of a comparison. */
+#define DEFINE_MARK_SORT(name, compare)                                         \
+  static void                                                                   \
+  name (Mark  *marks,                                                           \
+        gsize  n)                                                               \
+  {                                                                             \
+    g_autofree Mark *buffer = NULL;                                             \
+    Mark *from = marks, *to;                                                    \
+                                                                                \
+    /* Runs of 16 by insertion, then merged pairwise. */                       \
+    for (gsize lo = 0; lo < n; lo += 16)                                        \
+      {                                                                         \
+        gsize hi = MIN (lo + 16, n);                                            \
+                                                                                \
+        for (gsize i = lo + 1; i < hi; i++)                                     \
+          {                                                                     \
+            Mark key = marks[i];                                                \
+            gsize j = i;                                                        \
+                                                                                \
+            while (j > lo && compare (&marks[j - 1], &key) > 0)                 \
+              {                                                                 \
+                marks[j] = marks[j - 1];                                        \
+                j--;                                                            \
+              }                                                                 \
+            marks[j] = key;                                                     \
+          }                                                                     \
+      }                                                                         \
+    if (n <= 16)                                                                \
+      return;                                                                   \
+                                                                                \
+    buffer = g_new (Mark, n);                                                   \
+    to = buffer;                                                                \
+    for (gsize width = 16; width < n; width *= 2)                               \
+      {                                                                         \
+        for (gsize lo = 0; lo < n; lo += 2 * width)                             \
+          {                                                                     \
+            gsize mid = MIN (lo + width, n), hi = MIN (lo + 2 * width, n);      \
+            gsize a = lo, b = mid, k = lo;                                      \
+                                                                                \
+            while (a < mid && b < hi)                                           \
+              to[k++] = compare (&from[b], &from[a]) < 0 ? from[b++] : from[a++]; \
+            while (a < mid)                                                     \
+              to[k++] = from[a++];                                              \
+            while (b < hi)                                                      \
+              to[k++] = from[b++];                                              \
+          }                                                                     \
+        {                                                                       \
+          Mark *swap = from;                                                    \
+                                                                                \
+          from = to;                                                            \
+          to = swap;                                                            \
+        }                                                                       \
+      }                                                                         \
+    if (from != marks)                                                          \
+      memcpy (marks, from, n * sizeof (Mark));                                  \
+  }
+
+DEFINE_MARK_SORT (sort_by_position, compare_by_position)
+DEFINE_MARK_SORT (sort_by_code_doc, compare_by_code_doc)
+DEFINE_MARK_SORT (sort_by_code_rater, compare_by_code_rater)
+
 /* The distinct code sets raters gave, as values of the coding table. */
 typedef struct
 {
@@ -857,7 +920,7 @@ dimension_positions (GlossAgreementDimension *out,
     table.single[c] = -1;
 
   if (n_marks > 0)
-    qsort (marks, n_marks, sizeof (Mark), compare_by_position);
+    sort_by_position (marks, n_marks);
 
   while (i < n_marks)
     {
@@ -1071,7 +1134,7 @@ dimension_unitizing (const Context            *ctx,
   gsize i = 0;
 
   if (n_marks > 0)
-    qsort (marks, n_marks, sizeof (Mark), compare_by_code_doc);
+    sort_by_code_doc (marks, n_marks);
 
   while (i < n_marks)
     {
@@ -1163,7 +1226,7 @@ dimension_pairs (const Context           *ctx,
   gint64 spans = 0;
 
   if (n_marks > 0)
-    qsort (marks, n_marks, sizeof (Mark), compare_by_code_rater);
+    sort_by_code_rater (marks, n_marks);
 
   /* slice[c · R + r] … slice[c · R + r + 1]: rater r's marks of code c */
   for (gsize i = 0; i < n_marks; i++)
