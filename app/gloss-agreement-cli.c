@@ -185,11 +185,11 @@ print_text (const GlossAgreementReport *report)
           continue;
         }
 
-      g_print (_("  %" G_GINT64_FORMAT " positions, %" G_GINT64_FORMAT " complete, %"
-                 G_GINT64_FORMAT " pairable; %" G_GINT64_FORMAT " units for α_U; %"
-                 G_GINT64_FORMAT " spans in pairs\n\n"),
-               dim->positions, dim->complete_positions, dim->krippendorff_alpha.units,
-               dim->alpha_u_pooled.units, dim->f1_exact.units);
+      g_print (_("  %lld positions, %lld complete, %lld pairable; %lld units for α_U; "
+                 "%lld spans in pairs\n\n"),
+               (long long) dim->positions, (long long) dim->complete_positions,
+               (long long) dim->krippendorff_alpha.units, (long long) dim->alpha_u_pooled.units,
+               (long long) dim->f1_exact.units);
 
       table_init (&table, 6);
       table_add (&table, _("Code"), _("Cohen κ"), _("Fleiss κ"), _("α_U"),

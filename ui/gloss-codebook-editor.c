@@ -338,9 +338,9 @@ refresh_row (GtkWidget *expander)
       count_text = g_strdup_printf ("%" G_GINT64_FORMAT, node->count);
       gtk_label_set_label (GTK_LABEL (count), count_text);
       gtk_label_set_label (GTK_LABEL (key), node->shortcut);
-      accessible = g_strdup_printf (ngettext ("%s, %" G_GINT64_FORMAT " annotation",
-                                              "%s, %" G_GINT64_FORMAT " annotations", node->count),
-                                    node->name, node->count);
+      accessible = g_strdup_printf (ngettext ("%s, %lld annotation", "%s, %lld annotations",
+                                              node->count),
+                                    node->name, (long long) node->count);
     }
   gtk_widget_set_tooltip_text (key, node->shortcut != NULL ? _("Shortcut key") : NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (expander), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
@@ -1371,9 +1371,9 @@ merge_into (GlossCodebookEditor *self,
 
   refresh (self);
   select_node (self, FALSE, into);
-  message = g_strdup_printf (ngettext ("“%s” was merged into “%s”: %" G_GINT64_FORMAT " annotation changed",
-                                       "“%s” was merged into “%s”: %" G_GINT64_FORMAT " annotations changed", n),
-                             from_name, into_name, n);
+  message = g_strdup_printf (ngettext ("“%s” was merged into “%s”: %lld annotation changed",
+                                       "“%s” was merged into “%s”: %lld annotations changed", n),
+                             from_name, into_name, (long long) n);
   show_message (self, message, TRUE);
 }
 
@@ -1446,12 +1446,12 @@ merge_action (GtkWidget  *widget,
 
   /* Translators: the heading of the merge dialog, with the code's name */
   heading = g_strdup_printf (_("Merge “%s” Into…"), code->name);
-  body = g_strdup_printf (ngettext ("The %" G_GINT64_FORMAT " annotation with “%s” gets the code chosen below "
+  body = g_strdup_printf (ngettext ("The %lld annotation with “%s” gets the code chosen below "
                                     "instead, its sub-codes move there, and “%s” is deleted.",
-                                    "The %" G_GINT64_FORMAT " annotations with “%s” get the code chosen below "
+                                    "The %lld annotations with “%s” get the code chosen below "
                                     "instead, its sub-codes move there, and “%s” is deleted.",
                                     code->n_annotations),
-                          code->n_annotations, code->name, code->name);
+                          (long long) code->n_annotations, code->name, code->name);
   dialog = adw_message_dialog_new (get_parent_window (self), heading, body);
   dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (strings)), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
@@ -1557,10 +1557,10 @@ on_delete_confirmed_cb (gpointer user_data)
 
       ok = gloss_project_delete_code (self->project, pending->id, pending->cascade, &n, &error);
       if (ok)
-        message = n > 0 ? g_strdup_printf (ngettext ("“%s” was deleted, and removed from %" G_GINT64_FORMAT
-                                                     " annotation",
-                                                     "“%s” was deleted, and removed from %" G_GINT64_FORMAT
-                                                     " annotations", n), name, n)
+        message = n > 0 ? g_strdup_printf (ngettext ("“%s” was deleted, and removed from %lld "
+                                                     "annotation",
+                                                     "“%s” was deleted, and removed from %lld "
+                                                     "annotations", n), name, (long long) n)
                         : g_strdup_printf (_("“%s” was deleted"), name);
     }
 
@@ -1633,15 +1633,17 @@ delete_action (GtkWidget  *widget,
         below = g_strdup_printf (ngettext ("Deleting it also deletes %u sub-code. ",
                                            "Deleting it also deletes %u sub-codes. ", n_below), n_below);
       if (n > 0 && n_below > 0)
-        uses = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " annotation uses these codes: it loses them, "
+        uses = g_strdup_printf (ngettext ("%lld annotation uses these codes: it loses them, "
                                           "and is deleted if that leaves it with no code and no note.",
-                                          "%" G_GINT64_FORMAT " annotations use these codes: they lose them, "
-                                          "and those left with no code and no note are deleted.", n), n);
+                                          "%lld annotations use these codes: they lose them, "
+                                          "and those left with no code and no note are deleted.", n),
+                                (long long) n);
       else if (n > 0)
-        uses = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " annotation uses it: it loses this code, and "
+        uses = g_strdup_printf (ngettext ("%lld annotation uses it: it loses this code, and "
                                           "is deleted if that leaves it with no code and no note.",
-                                          "%" G_GINT64_FORMAT " annotations use it: they lose this code, and "
-                                          "those left with no code and no note are deleted.", n), n);
+                                          "%lld annotations use it: they lose this code, and "
+                                          "those left with no code and no note are deleted.", n),
+                                (long long) n);
       else
         uses = g_strdup (_("No annotation uses it."));
       body = g_strconcat (below != NULL ? below : "", uses, NULL);

@@ -229,11 +229,11 @@ gloss_document_properties_reload (GlossDocumentProperties  *self,
   set_row_text (self->title_row, document->title, FALSE);
   imported = format_imported (document);
   adw_action_row_set_subtitle (self->source_row, imported);
-  length = g_strdup_printf (ngettext ("%'" G_GINT64_FORMAT " character", "%'" G_GINT64_FORMAT " characters",
-                                      document->length), document->length);
-  annotations = g_strdup_printf (ngettext ("%'" G_GINT64_FORMAT " annotation",
-                                           "%'" G_GINT64_FORMAT " annotations", document->n_annotations),
-                                 document->n_annotations);
+  length = g_strdup_printf (ngettext ("%'lld character", "%'lld characters", document->length),
+                            (long long) document->length);
+  annotations = g_strdup_printf (ngettext ("%'lld annotation", "%'lld annotations",
+                                           document->n_annotations),
+                                 (long long) document->n_annotations);
   /* Translators: "15,830 characters · 15 annotations" */
   size = g_strdup_printf (C_("document size", "%s · %s"), length, annotations);
   adw_action_row_set_subtitle (self->size_row, size);

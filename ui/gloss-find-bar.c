@@ -412,14 +412,14 @@ search_all (GlossFindBar *self)
     summary = g_strdup (_("No matches in any document"));
   else if (total > found->len)
     /* Translators: "Showing the first 1000 of 2345 matches, in 12 documents" */
-    summary = g_strdup_printf (ngettext ("Showing the first %u of %" G_GINT64_FORMAT " matches, in %u document",
-                                         "Showing the first %u of %" G_GINT64_FORMAT " matches, in %u documents",
+    summary = g_strdup_printf (ngettext ("Showing the first %u of %lld matches, in %u document",
+                                         "Showing the first %u of %lld matches, in %u documents",
                                          n_documents),
-                               found->len, total, n_documents);
+                               found->len, (long long) total, n_documents);
   else
     {
-      g_autofree char *matches = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " match",
-                                                            "%" G_GINT64_FORMAT " matches", total), total);
+      g_autofree char *matches = g_strdup_printf (ngettext ("%lld match", "%lld matches", total),
+                                                  (long long) total);
       g_autofree char *in = g_strdup_printf (ngettext ("in %u document", "in %u documents", n_documents),
                                              n_documents);
 

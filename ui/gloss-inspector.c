@@ -196,8 +196,9 @@ gloss_inspector_show_annotation (GlossInspector        *self,
 
   quote = g_strdup_printf ("“%s”", annotation->quote != NULL ? annotation->quote : "");
   gtk_label_set_text (self->quote_label, quote);
-  range = g_strdup_printf (_("Characters %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " · %" G_GINT64_FORMAT " long"),
-                           annotation->start, annotation->end, annotation->end - annotation->start);
+  range = g_strdup_printf (_("Characters %lld–%lld · %lld long"), (long long) annotation->start,
+                           (long long) annotation->end,
+                           (long long) (annotation->end - annotation->start));
   gtk_label_set_text (self->range_label, range);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->codes_list))) != NULL)
