@@ -880,6 +880,29 @@ span_row_cmp (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+static gboolean
+read_span_rows (sqlite3     *db,
+                const char  *sql,
+                GArray      *rows,
+                GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SpanRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+
+        g_array_append_val (rows, row);
+      }
+  if (rc != SQLITE_DONE)
+    return set_db_error (db, rc, "check", error);
+
+  return TRUE;
+}
+
 /* The span index holds exactly the live annotations with their spans:
  * both read once, sorted, and walked side by side. */
 static gboolean
@@ -894,33 +917,11 @@ check_span_index (sqlite3     *db,
   guint i = 0, j = 0;
   int rc;
 
-  rc = sqlite3_prepare_v2 (db, "SELECT id, document, start, \"end\" FROM annotation "
-                               "WHERE deleted = 0 ORDER BY id", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SpanRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
-
-        g_array_append_val (live, row);
-      }
-  if (rc != SQLITE_DONE)
-    return set_db_error (db, rc, "check", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  rc = sqlite3_prepare_v2 (db, "SELECT id, document0, start0, end0 FROM annotation_span",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SpanRow row = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
-                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
-
-        g_array_append_val (indexed, row);
-      }
-  if (rc != SQLITE_DONE)
-    return set_db_error (db, rc, "check", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!read_span_rows (db, "SELECT id, document, start, \"end\" FROM annotation "
+                           "WHERE deleted = 0 ORDER BY id", live, error) ||
+      !read_span_rows (db, "SELECT id, document0, start0, end0 FROM annotation_span",
+                       indexed, error))
+    return FALSE;
   g_array_sort (indexed, span_row_cmp);
 
   /* Walk both in id order; report by uuid where the annotation exists. */
@@ -944,31 +945,23 @@ check_span_index (sqlite3     *db,
           j++;
         }
 
-      if (wrong > 0)
+      if (wrong != 0)
         {
           g_autoptr(sqlite3_stmt) q = NULL;
 
+          /* Live and missing, live and misplaced, or a tombstone in the
+           * index: the annotation is named.  An id no annotation has is
+           * not. */
           rc = sqlite3_prepare_v2 (db, "SELECT uuid FROM annotation WHERE id = ?", -1, &q, NULL);
           if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64 (q, 1, wrong);
-          if (rc == SQLITE_OK && sqlite3_step (q) == SQLITE_ROW)
-            g_ptr_array_add (problems, g_strdup_printf ("annotation %s is missing from the span "
-                                                        "index", sqlite3_column_text (q, 0)));
-        }
-      else if (wrong < 0)
-        {
-          g_autoptr(sqlite3_stmt) q = NULL;
-
-          /* A tombstone in the index is as wrong as an unknown id. */
-          rc = sqlite3_prepare_v2 (db, "SELECT uuid FROM annotation WHERE id = ?", -1, &q, NULL);
-          if (rc == SQLITE_OK)
-            rc = sqlite3_bind_int64 (q, 1, -wrong);
+            rc = sqlite3_bind_int64 (q, 1, ABS (wrong));
           if (rc == SQLITE_OK && sqlite3_step (q) == SQLITE_ROW)
             g_ptr_array_add (problems, g_strdup_printf ("annotation %s is missing from the span "
                                                         "index", sqlite3_column_text (q, 0)));
           else
             g_ptr_array_add (problems, g_strdup_printf ("the span index holds an unknown "
-                                                        "annotation %" G_GINT64_FORMAT, -wrong));
+                                                        "annotation %" G_GINT64_FORMAT,
+                                                        ABS (wrong)));
         }
     }
 
