@@ -416,6 +416,16 @@ test_refuses_broken_invariants (void)
     "UPDATE document SET text = text || 'x', length = length + 1;",
     "UPDATE segment SET \"end\" = 10000000 WHERE id = 1;",
     "UPDATE code SET parent = id WHERE id = 1;",
+    /* the span index: a tombstone left in it, an id no annotation has */
+    "UPDATE annotation SET deleted = 1;",
+    "INSERT INTO annotation_span VALUES (99999, 1, 1, 0, 10);",
+    /* two codes of the single-valued Stance on one annotation */
+    "INSERT INTO annotation_code SELECT a.id, c.id FROM annotation a, code c "
+    "JOIN dimension m ON m.id = c.dimension WHERE m.multiple = 0 LIMIT 2;",
+    /* names, titles and notes are UTF-8 */
+    "UPDATE document SET title = CAST (X'C328' AS TEXT);",
+    "UPDATE annotation SET note = CAST (X'FF' AS TEXT);",
+    "UPDATE code SET name = CAST (X'80' AS TEXT) WHERE id = 1;",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)

@@ -650,6 +650,120 @@ test_update_annotation (ViewFixture   *fixture,
   }
 }
 
+/* A long document's annotations arrive in steps: each step adds to what
+ * is shown, an annotation the view already has (or was told is gone)
+ * keeps what it has, and the steps answer together. */
+static void
+test_add_spans (ViewFixture   *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GArray) update = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GArray) at = NULL;
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GlossTextSpan s;
+  GdkRectangle rect;
+  GdkRGBA green, red, background;
+  int band;
+
+  if (skip_without_display ())
+    return;
+
+  gloss_text_view_set_document (fixture->view, sample_text, NULL);
+  s = make_span (36, 40, 1, 0, "#1c71d8", "beta");
+  g_array_append_val (spans, s);
+  gloss_text_view_set_spans (fixture->view, spans);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  g_assert_false (gloss_text_view_has_annotation (fixture->view, 2));
+
+  /* Annotation 4 was changed and 5 deleted before their step came. */
+  g_array_set_size (update, 0);
+  s = make_span (47, 52, 4, 0, "#e01b24", "delta");
+  g_array_append_val (update, s);
+  gloss_text_view_update_annotation (fixture->view, 4, update);
+  gloss_text_view_update_annotation (fixture->view, 5, NULL);
+  g_assert_true (gloss_text_view_has_annotation (fixture->view, 4));
+  g_assert_false (gloss_text_view_has_annotation (fixture->view, 5));
+
+  /* The next step: 2 with codes of two dimensions, 1 again elsewhere (it
+   * is kept where it was), 4 and 5 as they were, and a span past the end
+   * of the text (ignored). */
+  g_array_set_size (spans, 0);
+  s = make_span (41, 46, 2, 0, "#26a269", "gamma");
+  g_array_append_val (spans, s);
+  s = make_span (41, 46, 2, 1, "#9141ac", "cooperative");
+  g_array_append_val (spans, s);
+  s = make_span (0, 5, 1, 0, "#1c71d8", "beta");
+  g_array_append_val (spans, s);
+  s = make_span (30, 35, 4, 0, "#1c71d8", "old");
+  g_array_append_val (spans, s);
+  s = make_span (30, 35, 5, 0, "#1c71d8", "gone");
+  g_array_append_val (spans, s);
+  s = make_span (100, 9999, 6, 0, "#1c71d8", "outside");
+  g_array_append_val (spans, s);
+  gloss_text_view_add_spans (fixture->view, spans);
+
+  g_assert_true (gloss_text_view_has_annotation (fixture->view, 1));
+  g_assert_true (gloss_text_view_has_annotation (fixture->view, 2));
+  g_assert_false (gloss_text_view_has_annotation (fixture->view, 5));
+  g_assert_false (gloss_text_view_has_annotation (fixture->view, 6));
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 4);
+
+  at = gloss_text_view_get_annotations_at (fixture->view, 2);
+  g_assert_cmpuint (at->len, ==, 0);
+  g_clear_pointer (&at, g_array_unref);
+  at = gloss_text_view_get_annotations_at (fixture->view, 32);
+  g_assert_cmpuint (at->len, ==, 0);
+  g_clear_pointer (&at, g_array_unref);
+  at = gloss_text_view_get_annotations_at (fixture->view, 50);
+  g_assert_cmpuint (at->len, ==, 1);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 4);
+  g_clear_pointer (&at, g_array_unref);
+  {
+    g_autoptr(GArray) of = gloss_text_view_get_spans_of (fixture->view, 2);
+
+    g_assert_cmpuint (of->len, ==, 2);
+    g_assert_cmpint (g_array_index (of, GlossTextSpan, 0).start, ==, 41);
+    g_assert_cmpuint (g_array_index (of, GlossTextSpan, 1).dimension, ==, 1);
+  }
+
+  /* A third step overlapping the others: the place answers from both,
+   * shortest first. */
+  g_array_set_size (spans, 0);
+  s = make_span (36, 46, 3, 2, "#c64600", "long");
+  g_array_append_val (spans, s);
+  gloss_text_view_add_spans (fixture->view, spans);
+  at = gloss_text_view_get_annotations_at (fixture->view, 43);
+  g_assert_cmpuint (at->len, ==, 2);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 2);
+  g_assert_cmpint (g_array_index (at, gint64, 1), ==, 3);
+  g_clear_pointer (&at, g_array_unref);
+  at = gloss_text_view_get_annotations_at (fixture->view, 37);
+  g_assert_cmpuint (at->len, ==, 2);
+  g_assert_cmpint (g_array_index (at, gint64, 0), ==, 1);
+  g_assert_cmpint (g_array_index (at, gint64, 1), ==, 3);
+  g_clear_pointer (&at, g_array_unref);
+
+  /* What came in a later step is painted without anything else asking. */
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  background_color (fixture->view, pixels, &background);
+  gdk_rgba_parse (&green, "#26a269");
+  gdk_rgba_parse (&red, "#e01b24");
+  iter_rect (fixture->view, 42, &rect);
+  band = rect.y + rect.height + BAND_TOP + 1;
+  assert_pixel_near (pixels, rect.x + 1, band, &green, 12);
+  iter_rect (fixture->view, 48, &rect);
+  assert_pixel_near (pixels, rect.x + 1, band, &red, 12);
+  iter_rect (fixture->view, 31, &rect);
+  assert_pixel_near (pixels, rect.x + 1, band, &background, 6);
+
+  /* Replacing everything forgets the steps. */
+  gloss_text_view_set_spans (fixture->view, NULL);
+  g_assert_cmpuint (gloss_text_view_get_n_spans (fixture->view), ==, 0);
+  g_assert_false (gloss_text_view_has_annotation (fixture->view, 2));
+}
+
 /* The first window's view of the sample project: text, speaker styling and
  * the example highlights from the project file. */
 static void
@@ -799,6 +913,8 @@ main (int   argc,
               view_fixture_set_up, test_selection_snaps_to_words, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/update-annotation", ViewFixture, NULL,
               view_fixture_set_up, test_update_annotation, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/add-spans", ViewFixture, NULL,
+              view_fixture_set_up, test_add_spans, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/sample-project", ViewFixture, NULL,
               view_fixture_set_up, test_sample_project, view_fixture_tear_down);
 

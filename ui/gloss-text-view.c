@@ -48,6 +48,14 @@ typedef struct
   gboolean      primary;   /* the first span of its annotation: carries the tint */
 } SpanInfo;
 
+/* Spans indexed together: every annotation of the document, or while a
+ * long document loads, the step that arrived last. */
+typedef struct
+{
+  GArray         *spans;   /* SpanInfo, sorted by annotation */
+  GlossSpanIndex *index;   /* ids index into spans */
+} Layer;
+
 typedef struct
 {
   gint64            start;
@@ -93,8 +101,7 @@ struct _GlossTextView
 
   GtkCssProvider  *zoom_provider;
   GtkTextTag      *segment_tags[GLOSS_SEGMENT_OTHER + 1];
-  GArray          *spans;      /* SpanInfo, sorted by annotation */
-  GlossSpanIndex  *index;      /* ids index into spans */
+  GPtrArray       *layers;     /* Layer, in the order they came */
   GArray          *segments;   /* Segment, sorted */
   GHashTable      *overlay;    /* annotation id → GArray of SpanInfo: updated since the index was built */
   guint            consolidate_id;
@@ -148,6 +155,14 @@ static gboolean
 is_dark (void)
 {
   return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+static void
+layer_free (Layer *layer)
+{
+  g_array_unref (layer->spans);
+  gloss_span_index_free (layer->index);
+  g_free (layer);
 }
 
 static void
@@ -400,19 +415,25 @@ query_spans (GlossTextView *self,
   GHashTableIter iter;
   gpointer value;
   gboolean added = FALSE;
+  guint n_layers_hit = 0;
 
   g_ptr_array_set_size (self->visible, 0);
-  g_array_set_size (self->scratch, 0);
-  if (self->index != NULL)
-    gloss_span_index_query (self->index, start, end, self->scratch);
-
-  for (guint i = 0; i < self->scratch->len; i++)
+  for (guint l = 0; l < self->layers->len; l++)
     {
-      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, g_array_index (self->scratch, guint, i));
+      const Layer *layer = g_ptr_array_index (self->layers, l);
 
-      if (g_hash_table_size (self->overlay) == 0
-          || !g_hash_table_contains (self->overlay, &info->span.annotation))
-        g_ptr_array_add (self->visible, (gpointer) info);
+      g_array_set_size (self->scratch, 0);
+      gloss_span_index_query (layer->index, start, end, self->scratch);
+      n_layers_hit += self->scratch->len > 0;
+
+      for (guint i = 0; i < self->scratch->len; i++)
+        {
+          const SpanInfo *info = &g_array_index (layer->spans, SpanInfo, g_array_index (self->scratch, guint, i));
+
+          if (g_hash_table_size (self->overlay) == 0
+              || !g_hash_table_contains (self->overlay, &info->span.annotation))
+            g_ptr_array_add (self->visible, (gpointer) info);
+        }
     }
 
   g_hash_table_iter_init (&iter, self->overlay);
@@ -432,7 +453,7 @@ query_spans (GlossTextView *self,
         }
     }
 
-  if (added)
+  if (added || n_layers_hit > 1)
     g_ptr_array_sort (self->visible, compare_span_start);
 
   return self->visible;
@@ -1228,8 +1249,7 @@ gloss_text_view_finalize (GObject *object)
   GlossTextView *self = GLOSS_TEXT_VIEW (object);
 
   g_clear_object (&self->zoom_provider);
-  g_clear_pointer (&self->index, gloss_span_index_free);
-  g_clear_pointer (&self->spans, g_array_unref);
+  g_clear_pointer (&self->layers, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_array_unref);
   g_clear_pointer (&self->scratch, g_array_unref);
   g_clear_pointer (&self->visible, g_ptr_array_unref);
@@ -1433,7 +1453,7 @@ gloss_text_view_init (GlossTextView *self)
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
   GtkEventController *legacy;
 
-  self->spans = g_array_new (FALSE, FALSE, sizeof (SpanInfo));
+  self->layers = g_ptr_array_new_with_free_func ((GDestroyNotify) layer_free);
   self->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
   g_array_set_clear_func (self->segments, segment_clear);
   self->scratch = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1623,11 +1643,11 @@ compute_groups (GArray *spans)
     }
 }
 
-/* Takes @spans as the new base set and indexes it. */
-static void
-rebuild (GlossTextView *self,
-         GArray        *spans)
+/* Takes @spans, sorts and indexes them. */
+static Layer *
+layer_new (GArray *spans)
 {
+  Layer *layer = g_new0 (Layer, 1);
   g_autofree GlossSpanIndexEntry *entries = NULL;
 
   g_array_sort (spans, compare_span_info);
@@ -1643,10 +1663,56 @@ rebuild (GlossTextView *self,
       entries[i].id = i;
     }
 
-  g_clear_pointer (&self->index, gloss_span_index_free);
-  g_clear_pointer (&self->spans, g_array_unref);
-  self->spans = spans;
-  self->index = gloss_span_index_new (entries, spans->len);
+  layer->spans = spans;
+  layer->index = gloss_span_index_new (entries, spans->len);
+  return layer;
+}
+
+/* The position in @layer of @annotation's first span, or G_MAXUINT. */
+static guint
+layer_find (const Layer *layer,
+            gint64       annotation)
+{
+  guint lo = 0, hi = layer->spans->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (layer->spans, SpanInfo, mid).span.annotation < annotation)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  if (lo < layer->spans->len && g_array_index (layer->spans, SpanInfo, lo).span.annotation == annotation)
+    return lo;
+  return G_MAXUINT;
+}
+
+/* Takes @spans as the only set and indexes it. */
+static void
+rebuild (GlossTextView *self,
+         GArray        *spans)
+{
+  g_ptr_array_set_size (self->layers, 0);
+  g_ptr_array_add (self->layers, layer_new (spans));
+}
+
+/* Whether the view has spans for @annotation, or knows it has none now
+ * (it was updated to none). */
+static gboolean
+is_known (GlossTextView *self,
+          gint64         annotation)
+{
+  if (g_hash_table_contains (self->overlay, &annotation))
+    return TRUE;
+
+  for (guint l = 0; l < self->layers->len; l++)
+    if (layer_find (g_ptr_array_index (self->layers, l), annotation) != G_MAXUINT)
+      return TRUE;
+
+  return FALSE;
 }
 
 /* The valid spans of @spans as SpanInfo, with @annotation forced when not 0. */
@@ -1693,23 +1759,124 @@ gloss_text_view_set_spans (GlossTextView *self,
   update_accessible_description (self);
 }
 
+static gboolean consolidate_cb (gpointer user_data);
+
+/* Whether any of @spans (SpanInfo) is on screen. */
+static gboolean
+touches_screen (GlossTextView *self,
+                GArray        *spans)
+{
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (spans, SpanInfo, i);
+
+      if (info->span.start < vis_end && info->span.end > vis_start)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * gloss_text_view_add_spans:
+ * @spans: (element-type GlossTextSpan): more spans to paint; copied
+ *
+ * Adds the highlights of annotations the view does not show yet, for a
+ * long document whose annotations are read in steps.  Spans of an
+ * annotation the view already has are ignored: what it has is as new.
+ * Each step is indexed on its own, so adding costs what the step holds,
+ * whatever the view already has.
+ */
+void
+gloss_text_view_add_spans (GlossTextView *self,
+                           GArray        *spans)
+{
+  GArray *infos;
+  guint kept = 0;
+
+  g_return_if_fail (GLOSS_IS_TEXT_VIEW (self));
+  g_return_if_fail (spans != NULL && g_array_get_element_size (spans) == sizeof (GlossTextSpan));
+
+  infos = import_spans (self, spans, 0);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const SpanInfo *info = &g_array_index (infos, SpanInfo, i);
+
+      if (!is_known (self, info->span.annotation))
+        g_array_index (infos, SpanInfo, kept++) = *info;
+    }
+  g_array_set_size (infos, kept);
+
+  if (infos->len == 0)
+    {
+      g_array_unref (infos);
+      return;
+    }
+
+  g_ptr_array_add (self->layers, layer_new (infos));
+  if (self->layers->len > 32 && self->consolidate_id == 0)
+    self->consolidate_id = g_idle_add_full (G_PRIORITY_LOW, consolidate_cb, self, NULL);
+
+  if (touches_screen (self, infos))
+    {
+      queue_redraw (self);
+      update_accessible_description (self);
+    }
+}
+
+/**
+ * gloss_text_view_has_annotation:
+ * @annotation: an annotation id
+ *
+ * Returns: whether the view paints @annotation
+ */
+gboolean
+gloss_text_view_has_annotation (GlossTextView *self,
+                                gint64         annotation)
+{
+  GArray *updated;
+
+  g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), FALSE);
+
+  updated = g_hash_table_lookup (self->overlay, &annotation);
+  if (updated != NULL)
+    return updated->len > 0;
+
+  for (guint l = 0; l < self->layers->len; l++)
+    if (layer_find (g_ptr_array_index (self->layers, l), annotation) != G_MAXUINT)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Folds the updated annotations back into the index, off the hot path. */
 static gboolean
 consolidate_cb (gpointer user_data)
 {
   GlossTextView *self = user_data;
-  GArray *merged = g_array_sized_new (FALSE, FALSE, sizeof (SpanInfo), self->spans->len);
+  GArray *merged = g_array_new (FALSE, FALSE, sizeof (SpanInfo));
   GHashTableIter iter;
   gpointer value;
 
   self->consolidate_id = 0;
 
-  for (guint i = 0; i < self->spans->len; i++)
+  for (guint l = 0; l < self->layers->len; l++)
     {
-      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, i);
+      const Layer *layer = g_ptr_array_index (self->layers, l);
 
-      if (!g_hash_table_contains (self->overlay, &info->span.annotation))
-        g_array_append_val (merged, *info);
+      for (guint i = 0; i < layer->spans->len; i++)
+        {
+          const SpanInfo *info = &g_array_index (layer->spans, SpanInfo, i);
+
+          if (!g_hash_table_contains (self->overlay, &info->span.annotation))
+            g_array_append_val (merged, *info);
+        }
     }
 
   g_hash_table_iter_init (&iter, self->overlay);
@@ -1762,9 +1929,14 @@ gloss_text_view_get_n_spans (GlossTextView *self)
 
   g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), 0);
 
-  for (guint i = 0; i < self->spans->len; i++)
-    if (!g_hash_table_contains (self->overlay, &g_array_index (self->spans, SpanInfo, i).span.annotation))
-      n++;
+  for (guint l = 0; l < self->layers->len; l++)
+    {
+      const Layer *layer = g_ptr_array_index (self->layers, l);
+
+      for (guint i = 0; i < layer->spans->len; i++)
+        if (!g_hash_table_contains (self->overlay, &g_array_index (layer->spans, SpanInfo, i).span.annotation))
+          n++;
+    }
 
   g_hash_table_iter_init (&iter, self->overlay);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -1936,7 +2108,6 @@ gloss_text_view_get_spans_of (GlossTextView *self,
 {
   GArray *result;
   GArray *updated;
-  guint lo = 0, hi;
 
   g_return_val_if_fail (GLOSS_IS_TEXT_VIEW (self), NULL);
 
@@ -1950,25 +2121,24 @@ gloss_text_view_get_spans_of (GlossTextView *self,
       return result;
     }
 
-  /* self->spans is sorted by annotation. */
-  hi = self->spans->len;
-  while (lo < hi)
+  /* An annotation's spans are together in one layer, which is sorted by
+   * annotation. */
+  for (guint l = 0; l < self->layers->len; l++)
     {
-      guint mid = (lo + hi) / 2;
+      const Layer *layer = g_ptr_array_index (self->layers, l);
+      guint first = layer_find (layer, annotation);
 
-      if (g_array_index (self->spans, SpanInfo, mid).span.annotation < annotation)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+      if (first == G_MAXUINT)
+        continue;
+      for (guint i = first; i < layer->spans->len; i++)
+        {
+          const SpanInfo *info = &g_array_index (layer->spans, SpanInfo, i);
 
-  for (guint i = lo; i < self->spans->len; i++)
-    {
-      const SpanInfo *info = &g_array_index (self->spans, SpanInfo, i);
-
-      if (info->span.annotation != annotation)
-        break;
-      g_array_append_val (result, info->span);
+          if (info->span.annotation != annotation)
+            break;
+          g_array_append_val (result, info->span);
+        }
+      break;
     }
 
   return result;

@@ -36,9 +36,13 @@ void       gloss_text_view_set_document            (GlossTextView  *self,
                                                     GPtrArray      *segments);
 void       gloss_text_view_set_spans               (GlossTextView  *self,
                                                     GArray         *spans);
+void       gloss_text_view_add_spans               (GlossTextView  *self,
+                                                    GArray         *spans);
 void       gloss_text_view_update_annotation       (GlossTextView  *self,
                                                     gint64          annotation,
                                                     GArray         *spans);
+gboolean   gloss_text_view_has_annotation          (GlossTextView  *self,
+                                                    gint64          annotation);
 guint      gloss_text_view_get_n_spans             (GlossTextView  *self);
 guint      gloss_text_view_get_n_bands             (GlossTextView  *self);
 void       gloss_text_view_set_n_bands             (GlossTextView  *self,
