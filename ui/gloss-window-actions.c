@@ -68,12 +68,19 @@ toast_with_action (GlossWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/* The selected annotation as the file has it now: owned. */
 static GlossAnnotation *
-selected_annotation (GlossWindow *self)
+dup_selected_annotation (GlossWindow *self)
 {
-  gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
+  return _gloss_window_dup_annotation (self, gloss_text_view_get_selected_annotation (self->text_view));
+}
 
-  return id != 0 ? g_hash_table_lookup (self->annotations, &id) : NULL;
+static gboolean
+has_selected_annotation (GlossWindow *self)
+{
+  g_autoptr(GlossAnnotation) annotation = dup_selected_annotation (self);
+
+  return annotation != NULL;
 }
 
 /* Running ops ----------------------------------------------------------------- */
@@ -422,23 +429,31 @@ describe_codes (GlossWindow *self,
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
-/* The annotation this annotator already made over exactly [start, end). */
+/* The annotation this annotator already made over exactly [start, end),
+ * owned; the view says which annotations have that range, the file whose
+ * they are. */
 static GlossAnnotation *
-find_twin (GlossWindow *self,
-           gint64       start,
-           gint64       end,
-           const char  *annotator)
+dup_twin (GlossWindow *self,
+          gint64       start,
+          gint64       end,
+          const char  *annotator)
 {
   g_autoptr(GArray) here = gloss_text_view_get_annotations_at (self->text_view, start);
 
   for (guint i = 0; i < here->len; i++)
     {
       gint64 id = g_array_index (here, gint64, i);
-      GlossAnnotation *annotation = g_hash_table_lookup (self->annotations, &id);
+      g_autoptr(GArray) spans = gloss_text_view_get_spans_of (self->text_view, id);
+      g_autoptr(GlossAnnotation) annotation = NULL;
 
+      if (spans->len == 0 || g_array_index (spans, GlossTextSpan, 0).start != start
+          || g_array_index (spans, GlossTextSpan, 0).end != end)
+        continue;
+
+      annotation = _gloss_window_dup_annotation (self, id);
       if (annotation != NULL && annotation->start == start && annotation->end == end
           && g_strcmp0 (annotation->annotator, annotator) == 0)
-        return annotation;
+        return g_steal_pointer (&annotation);
     }
 
   return NULL;
@@ -471,7 +486,7 @@ toggle_code (GlossWindow *self,
              gint64       code)
 {
   gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
-  GlossAnnotation *annotation = g_hash_table_lookup (self->annotations, &id);
+  g_autoptr(GlossAnnotation) annotation = _gloss_window_dup_annotation (self, id);
   g_autoptr(GArray) codes = NULL;
 
   if (annotation == NULL)
@@ -524,7 +539,7 @@ _gloss_window_tag_selection (GlossWindow  *self,
   g_autofree char *names = NULL;
   g_autofree char *label = NULL;
   const char *annotator;
-  GlossAnnotation *twin;
+  g_autoptr(GlossAnnotation) twin = NULL;
   GlossOp *op;
   gint64 start, end;
 
@@ -563,7 +578,7 @@ _gloss_window_tag_selection (GlossWindow  *self,
       return;
     }
 
-  twin = find_twin (self, start, end, annotator);
+  twin = dup_twin (self, start, end, annotator);
   if (twin != NULL && !replace)
     g_array_append_vals (chosen, twin->codes->data, twin->codes->len);
   for (guint i = 0; i < n_codes; i++)
@@ -658,7 +673,7 @@ void
 _gloss_window_open_tag_popover (GlossWindow *self)
 {
   const char *annotator = _gloss_window_get_annotator (self);
-  GlossAnnotation *twin;
+  g_autoptr(GlossAnnotation) twin = NULL;
   gint64 start, end;
 
   if (!gloss_text_view_get_selection_range (self->text_view, &start, &end))
@@ -667,7 +682,7 @@ _gloss_window_open_tag_popover (GlossWindow *self)
       return;
     }
 
-  twin = annotator != NULL ? find_twin (self, start, end, annotator) : NULL;
+  twin = annotator != NULL ? dup_twin (self, start, end, annotator) : NULL;
   if (twin != NULL)
     gloss_tag_popover_set_chosen (self->tag_popover, (const gint64 *) (gpointer) twin->codes->data,
                                   twin->codes->len);
@@ -684,7 +699,7 @@ _gloss_window_open_tag_popover (GlossWindow *self)
 static void
 edit_codes (GlossWindow *self)
 {
-  GlossAnnotation *annotation = selected_annotation (self);
+  g_autoptr(GlossAnnotation) annotation = dup_selected_annotation (self);
 
   if (annotation == NULL)
     return;
@@ -705,7 +720,7 @@ set_codes (GlossWindow  *self,
            const gint64 *codes,
            guint         n_codes)
 {
-  GlossAnnotation *annotation = g_hash_table_lookup (self->annotations, &id);
+  g_autoptr(GlossAnnotation) annotation = _gloss_window_dup_annotation (self, id);
   g_autoptr(GArray) chosen = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree char *names = NULL;
   g_autofree char *label = NULL;
@@ -770,7 +785,7 @@ static void
 move_span (GlossWindow *self,
            SpanEdit     edit)
 {
-  GlossAnnotation *annotation = selected_annotation (self);
+  g_autoptr(GlossAnnotation) annotation = dup_selected_annotation (self);
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->text_view));
   gboolean by_word = gloss_text_view_get_snap_to_words (self->text_view);
   GtkTextIter iter;
@@ -947,7 +962,7 @@ _gloss_window_handle_key (GlossWindow     *self,
 
     case GDK_KEY_Delete:
     case GDK_KEY_KP_Delete:
-      if (writable && selected_annotation (self) != NULL)
+      if (writable && has_selected_annotation (self))
         {
           g_action_group_activate_action (G_ACTION_GROUP (self), "delete-annotation", NULL);
           return GDK_EVENT_STOP;
@@ -970,7 +985,7 @@ _gloss_window_handle_key (GlossWindow     *self,
         return GDK_EVENT_PROPAGATE;
 
       if (!gloss_text_view_get_selection_range (self->text_view, &start, &end)
-          && selected_annotation (self) != NULL)
+          && has_selected_annotation (self))
         {
           toggle_code (self, info->code->id);
           return GDK_EVENT_STOP;
@@ -1225,13 +1240,13 @@ set_note_action (GSimpleAction *action,
                  gpointer       user_data)
 {
   GlossWindow *self = user_data;
-  GlossAnnotation *annotation;
+  g_autoptr(GlossAnnotation) annotation = NULL;
   const char *note = NULL;
   gint64 id;
   GlossOp *op;
 
   g_variant_get (parameter, "(x&s)", &id, &note);
-  annotation = g_hash_table_lookup (self->annotations, &id);
+  annotation = _gloss_window_dup_annotation (self, id);
   if (annotation == NULL)
     return;
   if (g_strcmp0 (note, annotation->note != NULL ? annotation->note : "") == 0)
@@ -1274,7 +1289,7 @@ delete_annotation_action (GSimpleAction *action,
                           gpointer       user_data)
 {
   GlossWindow *self = user_data;
-  GlossAnnotation *annotation = selected_annotation (self);
+  g_autoptr(GlossAnnotation) annotation = dup_selected_annotation (self);
   GlossOp *op;
 
   if (annotation == NULL)
@@ -1336,7 +1351,7 @@ select_annotation_action (GSimpleAction *action,
 {
   GlossWindow *self = user_data;
   gint64 id = g_variant_get_int64 (parameter);
-  GlossAnnotation *annotation = g_hash_table_lookup (self->annotations, &id);
+  g_autoptr(GlossAnnotation) annotation = _gloss_window_dup_annotation (self, id);
 
   if (annotation == NULL)
     {
@@ -1352,7 +1367,7 @@ static void
 step_annotation_here (GlossWindow *self,
                       int          step)
 {
-  GlossAnnotation *annotation = selected_annotation (self);
+  g_autoptr(GlossAnnotation) annotation = dup_selected_annotation (self);
   g_autoptr(GArray) here = NULL;
 
   if (annotation == NULL)

@@ -89,7 +89,6 @@ struct _GlossWindow
   GHashTable           *dimension_by_id; /* gint64 id → GlossDimension (borrowed) */
   GHashTable           *shortcuts;     /* gunichar → GlossCodeInfo (borrowed) */
   GPtrArray            *documents;     /* GlossDocument */
-  GHashTable           *annotations;   /* gint64 id → GlossAnnotation, of the shown document */
   gint64                document;
   GQueue                pending;       /* GlossOp */
   GError               *pending_error;
@@ -146,6 +145,8 @@ void          _gloss_window_show_selected      (GlossWindow           *self);
 const char   *_gloss_window_get_annotator      (GlossWindow           *self);
 GlossCodeInfo *_gloss_window_lookup_code       (GlossWindow           *self,
                                                 gint64                 code);
+GlossAnnotation *_gloss_window_dup_annotation  (GlossWindow           *self,
+                                                gint64                 id);
 
 /* gloss-window-actions.c */
 void          _gloss_window_install_actions    (GlossWindow           *self);

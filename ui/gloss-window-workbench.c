@@ -139,7 +139,7 @@ _gloss_window_show_annotation (GlossWindow *self,
     return FALSE;
   /* A long document loads its annotations in steps: this one may be
    * further down than what is loaded yet. */
-  if (!g_hash_table_contains (self->annotations, &annotation))
+  if (!gloss_text_view_has_annotation (self->text_view, annotation))
     _gloss_window_refresh_annotation (self, annotation);
 
   adw_view_stack_set_visible_child_name (self->view_stack, "text");
@@ -411,7 +411,7 @@ static gint64
 next_unreviewed_in_text (GlossWindow  *self,
                          GError      **error)
 {
-  GlossAnnotation *selected = NULL;
+  g_autoptr(GlossAnnotation) selected = NULL;
   gint64 start = 0, end = 0, id = 0;
   guint n = self->documents != NULL ? self->documents->len : 0;
   guint first = 0;
@@ -424,7 +424,7 @@ next_unreviewed_in_text (GlossWindow  *self,
       first = i;
 
   id = gloss_text_view_get_selected_annotation (self->text_view);
-  selected = id != 0 ? g_hash_table_lookup (self->annotations, &id) : NULL;
+  selected = _gloss_window_dup_annotation (self, id);
   if (selected != NULL)
     {
       start = selected->start;
@@ -564,6 +564,19 @@ on_annotation_list_annotation_activated_cb (GlossWindow *self,
   _gloss_window_show_annotation (self, selected != 0 ? selected : annotation);
 }
 
+/* Whether @id is a live annotation of the shown document. */
+static gboolean
+in_shown_document (GlossWindow *self,
+                   gint64       id)
+{
+  g_autoptr(GlossAnnotation) annotation = NULL;
+
+  if (gloss_text_view_has_annotation (self->text_view, id))
+    return TRUE;
+  annotation = _gloss_window_dup_annotation (self, id);
+  return annotation != NULL;
+}
+
 static void
 on_annotation_list_selected_annotation_notify_cb (GlossWindow *self)
 {
@@ -571,7 +584,7 @@ on_annotation_list_selected_annotation_notify_cb (GlossWindow *self)
 
   /* A row of the shown document selects its highlight too; another
    * document waits until the row is opened. */
-  if (!self->syncing_selection && id != 0 && g_hash_table_contains (self->annotations, &id))
+  if (!self->syncing_selection && id != 0 && in_shown_document (self, id))
     {
       self->syncing_selection = TRUE;
       gloss_text_view_set_selected_annotation (self->text_view, id);
@@ -585,7 +598,9 @@ on_text_selected_annotation_notify_cb (GlossWindow *self)
 {
   gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
 
-  if (self->syncing_selection || id == 0)
+  /* A hidden list is brought in step when it is shown: finding the row
+   * among a hundred thousand would hold up every tag. */
+  if (self->syncing_selection || id == 0 || !showing_list (self))
     return;
 
   self->syncing_selection = TRUE;
@@ -626,6 +641,15 @@ find_column_view (GtkWidget *widget)
   return NULL;
 }
 
+/* The list reads every annotation of the project: it does so when it is
+ * first shown, not while the window opens. */
+static void
+ensure_list_project (GlossWindow *self)
+{
+  if (gloss_annotation_list_get_project (self->annotation_list) != self->project)
+    gloss_annotation_list_set_project (self->annotation_list, self->project);
+}
+
 static void
 on_view_stack_visible_child_name_notify_cb (GlossWindow *self)
 {
@@ -634,6 +658,8 @@ on_view_stack_visible_child_name_notify_cb (GlossWindow *self)
       gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
       GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
       GtkWidget *rows = find_column_view (GTK_WIDGET (self->annotation_list));
+
+      ensure_list_project (self);
 
       /* The list may still be catching up with changes made while it was
        * hidden: select again once it has. */
@@ -1051,7 +1077,12 @@ _gloss_window_update_workbench_actions (GlossWindow *self)
 void
 _gloss_window_workbench_set_project (GlossWindow *self)
 {
-  gloss_annotation_list_set_project (self->annotation_list, self->project);
+  /* A hidden list lets go of the old file and reads the new one when it
+   * is shown. */
+  if (showing_list (self))
+    ensure_list_project (self);
+  else
+    gloss_annotation_list_set_project (self->annotation_list, NULL);
   gloss_find_bar_set_project (self->find_bar, self->project);
   if (self->project != NULL)
     g_signal_connect_object (self->project, "changed", G_CALLBACK (on_project_changed_cb), self,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "gloss-inspector.h"
+#include "gloss-spans.h"
 #include "gloss-tag-popover.h"
 #include "gloss-text-view.h"
 #include "gloss-window-private.h"
@@ -16,7 +17,13 @@
 /* The annotating window: one project, the documents in a sidebar, the
  * shown document in a GlossTextView, the selected annotation in the
  * inspector.  This file loads and shows; gloss-window-actions.c holds
- * everything that changes data. */
+ * everything that changes data.
+ *
+ * The window keeps no annotation records: the text view holds what
+ * drawing needs (ranges and codes, read lean), and whatever looks at one
+ * annotation (the inspector, tagging, span edits) reads it from the file
+ * when it does.  A transcript with a hundred thousand annotations would
+ * otherwise keep a hundred megabytes of quotes, notes and times. */
 
 #define POLL_INTERVAL_MS 2000
 #define FIRST_CHUNK      30000   /* characters whose annotations load before the first frame */
@@ -176,7 +183,7 @@ load_codebook (GlossWindow *self)
 
   dimensions = gloss_project_list_dimensions (self->project, &error);
   if (dimensions != NULL)
-    codes = gloss_project_list_codes (self->project, &error);
+    codes = gloss_project_list_codes_uncounted (self->project, &error);
   if (dimensions == NULL || codes == NULL)
     {
       g_autofree char *message = g_strdup_printf (_("The codebook could not be read: %s"), error->message);
@@ -227,6 +234,30 @@ load_codebook (GlossWindow *self)
 
 /* Spans --------------------------------------------------------------------- */
 
+/* The span of one code of an annotation, as the view paints it; FALSE for
+ * a code the codebook does not have. */
+static gboolean
+make_span (GlossWindow   *self,
+           gint64         annotation,
+           gint64         start,
+           gint64         end,
+           gint64         code,
+           GlossTextSpan *span)
+{
+  GlossCodeInfo *info = _gloss_window_lookup_code (self, code);
+
+  if (info == NULL)
+    return FALSE;
+
+  span->start = start;
+  span->end = end;
+  span->annotation = annotation;
+  span->dimension = info->band;
+  span->color = info->color;
+  span->label = info->label;
+  return TRUE;
+}
+
 static void
 append_spans (GlossWindow           *self,
               const GlossAnnotation *annotation,
@@ -234,64 +265,45 @@ append_spans (GlossWindow           *self,
 {
   for (guint i = 0; annotation->codes != NULL && i < annotation->codes->len; i++)
     {
-      GlossCodeInfo *info = _gloss_window_lookup_code (self, g_array_index (annotation->codes, gint64, i));
       GlossTextSpan span;
 
-      if (info == NULL)
-        continue;
-
-      span.start = annotation->start;
-      span.end = annotation->end;
-      span.annotation = annotation->id;
-      span.dimension = info->band;
-      span.color = info->color;
-      span.label = info->label;
-      g_array_append_val (spans, span);
+      if (make_span (self, annotation->id, annotation->start, annotation->end,
+                     g_array_index (annotation->codes, gint64, i), &span))
+        g_array_append_val (spans, span);
     }
 }
 
-/* Adds the annotations touching [start, end) that are not known yet. */
+/* Reads the annotations that start in [from, to) and paints them: the
+ * first step replaces what the view had, the others add to it. */
 static gboolean
-load_range (GlossWindow  *self,
-            gint64        start,
-            gint64        end,
-            GError      **error)
+load_step (GlossWindow  *self,
+           gint64        from,
+           gint64        to,
+           gboolean      first,
+           GError      **error)
 {
-  GlossAnnotationFilter filter = GLOSS_ANNOTATION_FILTER_INIT;
-  g_autoptr(GPtrArray) annotations = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(GArray) spans = NULL;
 
-  filter.document = self->document;
-  filter.range_start = start;
-  filter.range_end = end;
-  annotations = gloss_project_list_annotations (self->project, &filter, error);
-  if (annotations == NULL)
+  rows = gloss_project_list_spans (self->project, self->document, from, to, error);
+  if (rows == NULL)
     return FALSE;
 
-  for (guint i = 0; i < annotations->len; i++)
+  spans = g_array_sized_new (FALSE, FALSE, sizeof (GlossTextSpan), rows->len);
+  for (guint i = 0; i < rows->len; i++)
     {
-      GlossAnnotation *annotation = g_ptr_array_index (annotations, i);
+      const GlossSpanRow *row = &g_array_index (rows, GlossSpanRow, i);
+      GlossTextSpan span;
 
-      if (!g_hash_table_contains (self->annotations, &annotation->id))
-        g_hash_table_insert (self->annotations, &annotation->id, g_ptr_array_steal_index_fast (annotations, i--));
+      if (make_span (self, row->annotation, row->start, row->end, row->code, &span))
+        g_array_append_val (spans, span);
     }
 
+  if (first)
+    gloss_text_view_set_spans (self->text_view, spans);
+  else
+    gloss_text_view_add_spans (self->text_view, spans);
   return TRUE;
-}
-
-/* The spans of every annotation loaded so far, including those the window
- * changed itself meanwhile. */
-static void
-paint_loaded (GlossWindow *self)
-{
-  g_autoptr(GArray) spans = g_array_sized_new (FALSE, FALSE, sizeof (GlossTextSpan),
-                                               g_hash_table_size (self->annotations) * 2);
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->annotations);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    append_spans (self, value, spans);
-  gloss_text_view_set_spans (self->text_view, spans);
 }
 
 static void
@@ -308,9 +320,13 @@ load_more_cb (gpointer user_data)
 {
   GlossWindow *self = user_data;
   g_autoptr(GError) error = NULL;
-  gint64 end = MIN (self->load_offset + LOAD_CHUNK, self->load_length);
+  gint64 end = self->load_offset + LOAD_CHUNK;
 
-  if (!load_range (self, self->load_offset, end, &error))
+  /* The last step takes whatever starts further on. */
+  if (end >= self->load_length)
+    end = G_MAXINT64;
+
+  if (!load_step (self, self->load_offset, end, FALSE, &error))
     {
       self->load_id = 0;
       annotations_failed (self, error);
@@ -318,7 +334,6 @@ load_more_cb (gpointer user_data)
     }
 
   self->load_offset = end;
-  paint_loaded (self);
   if (self->load_offset < self->load_length)
     return G_SOURCE_CONTINUE;
 
@@ -328,32 +343,58 @@ load_more_cb (gpointer user_data)
 }
 
 /* The annotations of the shown document: those at its start at once, so
- * the first frame has its highlights, the rest in chunks while idle. */
+ * the first frame has its highlights, the rest in steps while idle, each
+ * indexed on its own so no step costs more than the annotations it
+ * reads. */
 static void
 load_annotations (GlossWindow *self)
 {
   g_autoptr(GError) error = NULL;
   const GlossDocument *document = NULL;
+  gint64 first_end;
 
   g_clear_handle_id (&self->load_id, g_source_remove);
-  g_hash_table_remove_all (self->annotations);
 
   for (guint i = 0; self->documents != NULL && i < self->documents->len; i++)
     if (((GlossDocument *) g_ptr_array_index (self->documents, i))->id == self->document)
       document = g_ptr_array_index (self->documents, i);
   self->load_length = document != NULL ? document->length : G_MAXINT32;
   self->load_offset = MIN (FIRST_CHUNK, self->load_length);
+  first_end = self->load_offset < self->load_length ? self->load_offset : G_MAXINT64;
 
-  if (!load_range (self, 0, self->load_offset, &error))
+  if (!load_step (self, 0, first_end, TRUE, &error))
     {
       annotations_failed (self, error);
       gloss_text_view_set_spans (self->text_view, NULL);
       return;
     }
-  paint_loaded (self);
 
   if (self->load_offset < self->load_length)
     self->load_id = g_idle_add_full (G_PRIORITY_LOW, load_more_cb, self, NULL);
+}
+
+/**
+ * _gloss_window_dup_annotation:
+ * @id: an annotation id, or 0
+ *
+ * Reads one annotation from the file, as it is now.
+ *
+ * Returns: (transfer full) (nullable): the annotation, or %NULL when it is
+ *   not a live annotation of the shown document
+ */
+GlossAnnotation *
+_gloss_window_dup_annotation (GlossWindow *self,
+                              gint64       id)
+{
+  g_autoptr(GlossAnnotation) annotation = NULL;
+
+  if (id == 0 || self->project == NULL)
+    return NULL;
+
+  annotation = gloss_project_get_annotation (self->project, id, NULL);
+  if (annotation == NULL || annotation->deleted || annotation->document != self->document)
+    return NULL;
+  return g_steal_pointer (&annotation);
 }
 
 /* Re-reads one annotation after the window changed it, and repaints only
@@ -365,10 +406,9 @@ _gloss_window_refresh_annotation (GlossWindow *self,
   g_autoptr(GlossAnnotation) annotation = NULL;
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
 
-  annotation = gloss_project_get_annotation (self->project, id, NULL);
-  if (annotation == NULL || annotation->deleted || annotation->document != self->document)
+  annotation = _gloss_window_dup_annotation (self, id);
+  if (annotation == NULL)
     {
-      g_hash_table_remove (self->annotations, &id);
       gloss_text_view_update_annotation (self->text_view, id, NULL);
       if (gloss_text_view_get_selected_annotation (self->text_view) == id)
         gloss_text_view_set_selected_annotation (self->text_view, 0);
@@ -377,8 +417,6 @@ _gloss_window_refresh_annotation (GlossWindow *self,
 
   append_spans (self, annotation, spans);
   gloss_text_view_update_annotation (self->text_view, id, spans);
-  g_hash_table_replace (self->annotations, &annotation->id, annotation);
-  g_steal_pointer (&annotation);
 }
 
 /* Documents sidebar --------------------------------------------------------- */
@@ -535,7 +573,6 @@ show_document (GlossWindow *self,
     {
       g_clear_handle_id (&self->load_id, g_source_remove);
       gloss_text_view_set_document (self->text_view, "", NULL);
-      g_hash_table_remove_all (self->annotations);
       gtk_stack_set_visible_child_name (self->content_stack, "no-documents");
       _gloss_window_show_selected (self);
       _gloss_window_update_actions (self);
@@ -629,8 +666,13 @@ _gloss_window_reload (GlossWindow *self)
     }
 
   load_annotations (self);
-  if (selected != 0 && !g_hash_table_contains (self->annotations, &selected))
-    gloss_text_view_set_selected_annotation (self->text_view, 0);
+  if (selected != 0)
+    {
+      g_autoptr(GlossAnnotation) still = _gloss_window_dup_annotation (self, selected);
+
+      if (still == NULL)
+        gloss_text_view_set_selected_annotation (self->text_view, 0);
+    }
   _gloss_window_show_selected (self);
   _gloss_window_update_actions (self);
 }
@@ -641,7 +683,7 @@ void
 _gloss_window_show_selected (GlossWindow *self)
 {
   gint64 id = gloss_text_view_get_selected_annotation (self->text_view);
-  GlossAnnotation *annotation = id != 0 ? g_hash_table_lookup (self->annotations, &id) : NULL;
+  g_autoptr(GlossAnnotation) annotation = _gloss_window_dup_annotation (self, id);
   g_autoptr(GPtrArray) codes = NULL;
   g_autoptr(GArray) here = NULL;
   guint position = 0;
@@ -1010,7 +1052,6 @@ gloss_window_dispose (GObject *object)
 
   g_clear_object (&self->project);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->annotations, g_hash_table_unref);
   g_clear_pointer (&self->code_info, g_hash_table_unref);
   g_clear_pointer (&self->dimension_by_id, g_hash_table_unref);
   g_clear_pointer (&self->shortcuts, g_hash_table_unref);
@@ -1088,8 +1129,6 @@ gloss_window_init (GlossWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (APPLICATION_ID);
-  self->annotations = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                             (GDestroyNotify) gloss_annotation_free);
   self->code_info = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) code_info_free);
   self->dimension_by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->shortcuts = g_hash_table_new (g_direct_hash, g_direct_equal);
