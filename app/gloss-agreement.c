@@ -261,6 +261,19 @@ typedef struct
   gboolean      done;
 } Fetch;
 
+static void
+restore_cache_size (sqlite3 *db,
+                    gint64   cache_size)
+{
+  /* A pragma takes no bound parameter: the number is printed. */
+  if (cache_size != 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+
+      sqlite3_exec (db, sql, NULL, NULL, NULL);
+    }
+}
+
 /* Every annotation, tombstones too, in two ordered scans: the annotations
  * by id and their codes by annotation id, walked side by side.  Listing
  * them through the store would build a full record, quote and note
@@ -274,11 +287,20 @@ fetch_rows (Fetch   *fetch,
   g_autoptr(sqlite3_stmt) codes = NULL;
   gboolean have_code = FALSE;
   gint64 code_annotation = 0;
+  gint64 cache_size = 0;
   int rc, code_rc = SQLITE_OK;
 
   fetch->rows = g_array_new (FALSE, FALSE, sizeof (Row));
   fetch->codes_of = g_array_new (FALSE, FALSE, sizeof (gint64));
   fetch->strings = g_string_chunk_new (1 << 16);
+
+  /* Each page is read once, in order: a small cache reuses its buffers
+   * instead of growing the heap by the size of the file. */
+  if (sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &rows, NULL) == SQLITE_OK &&
+      sqlite3_step (rows) == SQLITE_ROW)
+    cache_size = sqlite3_column_int64 (rows, 0);
+  g_clear_pointer (&rows, sqlite3_finalize);
+  sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
 
   rc = sqlite3_prepare_v2 (db, "SELECT a.id, a.uuid, n.uuid, n.name, a.modified, a.document, "
                                "a.start, a.\"end\", a.revision, a.deleted FROM annotation a "
@@ -338,9 +360,11 @@ fetch_rows (Fetch   *fetch,
   if (rc != SQLITE_DONE || (code_rc != SQLITE_DONE && code_rc != SQLITE_ROW))
     goto failed;
 
+  restore_cache_size (db, cache_size);
   return TRUE;
 
 failed:
+  restore_cache_size (db, cache_size);
   {
     g_autofree char *message = g_utf8_make_valid (sqlite3_errmsg (db), -1);
 

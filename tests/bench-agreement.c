@@ -303,14 +303,19 @@ main (int    argc,
   g_print ("setup: 2 annotators with %" G_GINT64_FORMAT " spans each on %" G_GINT64_FORMAT
            " characters, %.1f s\n", n_spans, n_characters, now_s () - t0);
 
-  /* The timed part, in a fresh process. */
-  {
-    const char *child[] = { argv[0], "--compare", dir, NULL };
+  /* The timed part, in a fresh process: first as files received from
+   * others are opened (checked in full), then again as Gloss opens files
+   * it has checked before (on their check stamps). */
+  for (guint run = 0; run < 2 && (run == 0 || g_spawn_check_wait_status (status, NULL)); run++)
+    {
+      const char *child[] = { argv[0], "--compare", dir, NULL };
 
-    g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-                  NULL, NULL, &status, &error);
-    g_assert_no_error (error);
-  }
+      g_print (run == 0 ? "-- first open of both files (checked in full):\n"
+                        : "-- the same files again (opened on their check stamps):\n");
+      g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                    NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+    }
 
   if (keep)
     g_print ("kept: %s\n", dir);
