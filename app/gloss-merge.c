@@ -34,12 +34,23 @@
  * open.  The losing version goes into the change log as a row whose action
  * says "Merge conflict…" and whose changeset column holds the version as
  * JSON text (not a changeset blob); later merges read those rows too, so a
- * resolved conflict is not reported again. */
+ * resolved conflict is not reported again.
+ *
+ * Speed.  A source's annotations are paired with the target's by walking
+ * both files' uuid indexes side by side, once; then both are read in id
+ * order (the target through one cursor that seeks only where the orders
+ * differ), and new annotations are inserted many to a statement.  A merge
+ * too large to keep a changeset for runs without foreign key enforcement,
+ * and when it brings more annotations than the target holds, without the
+ * target's secondary indexes, built again before it commits. */
 
 G_DEFINE_QUARK (gloss-merge-error-quark, gloss_merge_error)
 
 #define TEXT_STRIDE 64
 #define CANCEL_EVERY 4096
+
+/* Merges of up to this many source annotations are one step of undo. */
+#define UNDOABLE_MERGE_MAX 20000
 
 /* ------------------------------------------------------------------------
  * The report
@@ -223,12 +234,20 @@ conn_prepare (Conn        *conn,
 
 /* For the length of a merge, a large page cache on the target, so inserts
  * and look-ups by uuid all over a big file do not go to the file one page at
- * a time.  A connection setting only: nothing is written to the file. */
+ * a time.  A connection setting only: nothing is written to the file.
+ *
+ * A large merge also runs with SQLite's foreign key enforcement off: with
+ * it on, SQLite keeps a journal for each statement of many rows, to undo
+ * that statement alone on a violation, and writing takes a third longer.
+ * Every id such a merge writes comes from its own maps of the target's
+ * rows, and check_references() proves the rows it wrote before it commits. */
 #define MERGE_CACHE_KIB 262144
 
 typedef struct
 {
-  gint64 cache_size;
+  gboolean saved;
+  gint64   cache_size;
+  gint64   foreign_keys;
 } ConnSettings;
 
 static gboolean
@@ -262,26 +281,44 @@ conn_exec (Conn        *conn,
   return TRUE;
 }
 
+/* Outside a transaction (SQLite ignores foreign_keys inside one). */
 static gboolean
 conn_tune (Conn          *conn,
            ConnSettings  *saved,
+           gboolean       large,
            GError       **error)
 {
   g_autofree char *cache = g_strdup_printf ("PRAGMA cache_size = -%d", MERGE_CACHE_KIB);
 
-  return conn_query_int (conn, "PRAGMA cache_size", &saved->cache_size, error) &&
-         conn_exec (conn, cache, error);
+  if (!conn_query_int (conn, "PRAGMA cache_size", &saved->cache_size, error) ||
+      !conn_query_int (conn, "PRAGMA foreign_keys", &saved->foreign_keys, error))
+    return FALSE;
+  saved->saved = TRUE;
+
+  return conn_exec (conn, cache, error) &&
+         (!large || conn_exec (conn, "PRAGMA foreign_keys = OFF", error));
 }
 
+/* After the transaction has ended. */
 static void
 conn_restore (Conn               *conn,
               const ConnSettings *saved)
 {
   g_autofree char *cache = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT,
                                             saved->cache_size);
+  gint64 foreign_keys = -1;
 
-  /* Only speed depends on it; a failure changes nothing else. */
+  if (!saved->saved)
+    return;
+
+  /* Only speed depends on the cache; a failure changes nothing else. */
   sqlite3_exec (conn->db, cache, NULL, NULL, NULL);
+  sqlite3_exec (conn->db, saved->foreign_keys ? "PRAGMA foreign_keys = ON"
+                                              : "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+  if (!conn_query_int (conn, "PRAGMA foreign_keys", &foreign_keys, NULL) ||
+      foreign_keys != saved->foreign_keys)
+    g_critical ("Could not set foreign key enforcement on “%s” back after merging",
+                conn->path);
 }
 
 /* Steps a statement returning no rows, or one row the caller ignores. */
@@ -647,6 +684,19 @@ doc_text_quote_matches (const DocText *doc,
  * The merge
  * ------------------------------------------------------------------------ */
 
+/* The codes of annotations read in increasing id order, through one walk
+ * over annotation_code (ordered by annotation, code) instead of a query per
+ * annotation.  Every code row of the annotations from..annotation - 1 has
+ * been passed; an id in that range has no codes. */
+typedef struct
+{
+  Conn     *conn;
+  gboolean  on_row;
+  gint64    from;
+  gint64    annotation;
+  gint64    code;
+} CodeCursor;
+
 typedef struct
 {
   char         *path;
@@ -658,7 +708,21 @@ typedef struct
   GHashTable   *documents;     /* source document id → target document id, 0: left out */
   GHashTable   *annotators;    /* source annotator id → target annotator id */
   GHashTable   *left_out;      /* source document id → DocumentLeftOut */
+  /* Each source annotation's match in the target (pair_identities()):
+   * by = source id - first, when ids are dense enough; else sorted pairs. */
+  GArray       *matches;       /* (element-type gint64): target id, 0: none, -1: unknown */
+  gint64        first;
+  GArray       *pairs;         /* (element-type Pair): by source id */
+  guint         n_new;         /* source annotations the target lacks */
+  CodeCursor    annotation_codes;
 } Source;
+
+/* A source annotation and the target's annotation of the same uuid. */
+typedef struct
+{
+  gint64 source;
+  gint64 target;               /* 0: the target has none */
+} Pair;
 
 typedef struct
 {
@@ -685,6 +749,8 @@ source_free (Source *source)
   g_clear_pointer (&source->documents, g_hash_table_unref);
   g_clear_pointer (&source->annotators, g_hash_table_unref);
   g_clear_pointer (&source->left_out, g_hash_table_unref);
+  g_clear_pointer (&source->pairs, g_array_unref);
+  g_clear_pointer (&source->matches, g_array_unref);
   g_free (source->path);
   g_free (source);
 }
@@ -703,6 +769,44 @@ code_info_free (CodeInfo *info)
   g_free (info);
 }
 
+/* Inserts go out many rows to a statement: each statement has a cost of
+ * its own besides its rows' (a third more time, one row a statement). */
+#define BATCH_ROWS 64
+#define BATCH_CODE_SIZES 4     /* statements of 64, 16, 4 and 1 code rows */
+
+/* A queued annotation; strings are offsets into Batch.text, -1 for NULL. */
+typedef struct
+{
+  gint64   id;
+  gssize   uuid;
+  gint64   document;
+  gint64   start;
+  gint64   end;
+  gssize   quote;
+  int      quote_bytes;
+  gssize   note;
+  gint64   annotator;
+  gssize   created;
+  gssize   modified;
+  gint64   revision;
+  gboolean deleted;
+  gssize   status;
+  gint64   reviewer;
+  gssize   review_note;
+  gssize   reviewed;
+} PendingRow;
+
+typedef struct
+{
+  PendingRow  rows[BATCH_ROWS];
+  guint       n_rows;
+  GByteArray *text;
+  GArray     *codes;      /* (element-type gint64): annotation, code, annotation, … */
+  gint64      next_id;
+  char       *rows_sql;   /* BATCH_ROWS rows */
+  char       *codes_sql[BATCH_CODE_SIZES];
+} Batch;
+
 typedef struct
 {
   GlossProject     *target;
@@ -716,7 +820,16 @@ typedef struct
   GHashTable       *texts;        /* target document id → DocText */
   GHashTable       *code_info;    /* target code id → CodeInfo */
   GHashTable       *code_paths;   /* target code id → path, built when needed */
+  gint64            last_id;      /* the target's highest annotation id before the merge */
+  gint64            cursor_id;    /* the row the target cursor is on, 0: none */
+  CodeCursor        target_codes;
+  gboolean          bulk;         /* secondary indexes dropped, rebuilt before commit */
+  gboolean          large;        /* untracked, foreign keys not enforced */
+  gint64            existing;     /* annotations in the target, about */
+  Batch             batch;        /* annotations waiting to be inserted */
 } Merge;
+
+static void batch_clear (Batch *batch);
 
 static void
 merge_clear (Merge *m)
@@ -728,6 +841,7 @@ merge_clear (Merge *m)
   g_clear_pointer (&m->texts, g_hash_table_unref);
   g_clear_pointer (&m->code_info, g_hash_table_unref);
   g_clear_pointer (&m->code_paths, g_hash_table_unref);
+  batch_clear (&m->batch);
 }
 
 static gboolean
@@ -944,7 +1058,7 @@ merge_codes (Merge    *m,
     "memo, modified, revision) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT ifnull (max "
     "(position), 0) + 1 FROM code WHERE dimension = ?2 AND ifnull (parent, 0) = ifnull (?3, 0)), "
     "?8, ?9, ?10)";
-  g_autoptr(GPtrArray) codes = gloss_project_list_codes (src->project, error);
+  g_autoptr(GPtrArray) codes = _gloss_project_list_codes_uncounted (src->project, error);
 
   if (codes == NULL)
     return FALSE;
@@ -1114,7 +1228,7 @@ code_path (Merge  *m,
 {
   if (m->code_paths == NULL)
     {
-      g_autoptr(GPtrArray) codes = gloss_project_list_codes (m->target, NULL);
+      g_autoptr(GPtrArray) codes = _gloss_project_list_codes_uncounted (m->target, NULL);
 
       m->code_paths = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
       for (guint i = 0; codes != NULL && i < codes->len; i++)
@@ -1519,6 +1633,100 @@ parse_codes (const char *list,
   return TRUE;
 }
 
+/* Translates @codes through @map, sorted and without repeats (two codes
+ * of a source may map to one of the target); FALSE when one has no
+ * translation. */
+static gboolean
+map_codes (GArray     *codes,
+           GHashTable *map)
+{
+  for (guint i = 0; i < codes->len; i++)
+    if (!id_map_get (map, g_array_index (codes, gint64, i), &g_array_index (codes, gint64, i)))
+      return FALSE;
+
+  g_array_sort (codes, compare_ids);
+  for (guint i = 1; i < codes->len; )
+    if (g_array_index (codes, gint64, i) == g_array_index (codes, gint64, i - 1))
+      g_array_remove_index (codes, i);
+    else
+      i++;
+
+  return TRUE;
+}
+
+/* ---- reading annotations' codes in id order ---- */
+
+static const char codes_from_sql[] =
+  "SELECT annotation, code FROM annotation_code WHERE annotation >= ? ORDER BY annotation, code";
+
+/* How many rows a cursor steps over before it seeks instead. */
+#define CURSOR_SKIP 8
+
+static gboolean
+code_cursor_step (CodeCursor    *c,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  c->on_row = rc == SQLITE_ROW;
+  if (c->on_row)
+    {
+      c->annotation = sqlite3_column_int64 (stmt, 0);
+      c->code = sqlite3_column_int64 (stmt, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    return conn_fail (c->conn, rc, error);
+
+  return TRUE;
+}
+
+/* The codes of annotation @id, ascending, into @codes. */
+static gboolean
+code_cursor_read (CodeCursor  *c,
+                  gint64       id,
+                  GArray      *codes,
+                  GError     **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (c->conn, codes_from_sql, error);
+
+  g_array_set_size (codes, 0);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < CURSOR_SKIP && c->on_row && c->from <= id && c->annotation < id; i++)
+    if (!code_cursor_step (c, stmt, error))
+      return FALSE;
+
+  if (!c->on_row || id < c->from || c->annotation < id)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      c->from = id;
+      if (!code_cursor_step (c, stmt, error))
+        return FALSE;
+    }
+
+  while (c->on_row && c->annotation == id)
+    {
+      g_array_append_val (codes, c->code);
+      if (!code_cursor_step (c, stmt, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+code_cursor_reset (CodeCursor *c)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (c->conn->cache, codes_from_sql);
+
+  if (stmt != NULL)
+    merge_stmt_release (stmt);
+  c->on_row = FALSE;
+}
+
 static gboolean
 same_codes (GArray *a,
             GArray *b)
@@ -1717,30 +1925,283 @@ target_knows (Merge          *m,
   return TRUE;
 }
 
-static gboolean
-write_annotation (Merge          *m,
-                  const Version  *v,
-                  gint64          target_id,
-                  GError        **error)
+/* ---- writing ---- */
+
+/* OR FAIL: a failing row fails the merge, which is then rolled back whole,
+ * so no statement needs to undo its own earlier rows (which would make
+ * SQLite keep a journal for each statement). */
+#define ANNOTATION_INSERT \
+  "INSERT OR FAIL INTO annotation (id, uuid, document, start, \"end\", quote, note, annotator, " \
+  "created, modified, revision, deleted, review_status, reviewer, review_note, reviewed) VALUES "
+#define ANNOTATION_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define ANNOTATION_PARAMS 16
+#define CODE_INSERT "INSERT OR FAIL INTO annotation_code (annotation, code) VALUES "
+#define CODE_ROW "(?, ?)"
+
+static const char insert_one_sql[] = ANNOTATION_INSERT ANNOTATION_ROW;
+static const char insert_code_sql[] = CODE_INSERT CODE_ROW;
+
+/* A statement of @n rows: the same text each time, none from the data. */
+static char *
+batch_sql (const char *head,
+           const char *row,
+           guint       n)
 {
-  static const char insert_sql[] =
-    "INSERT INTO annotation (uuid, document, start, \"end\", quote, note, annotator, created, "
-    "modified, revision, deleted, review_status, reviewer, review_note, reviewed) VALUES "
-    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+  GString *sql = g_string_new (head);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (i > 0)
+        g_string_append (sql, ", ");
+      g_string_append (sql, row);
+    }
+
+  return g_string_free (sql, FALSE);
+}
+
+static guint
+batch_code_size (guint i)
+{
+  return 1u << (2 * (BATCH_CODE_SIZES - 1 - i));
+}
+
+static void
+batch_init (Batch *batch)
+{
+  batch->text = g_byte_array_new ();
+  batch->codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  batch->rows_sql = batch_sql (ANNOTATION_INSERT, ANNOTATION_ROW, BATCH_ROWS);
+  for (guint i = 0; i < BATCH_CODE_SIZES; i++)
+    batch->codes_sql[i] = batch_sql (CODE_INSERT, CODE_ROW, batch_code_size (i));
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  g_clear_pointer (&batch->text, g_byte_array_unref);
+  g_clear_pointer (&batch->codes, g_array_unref);
+  g_clear_pointer (&batch->rows_sql, g_free);
+  for (guint i = 0; i < BATCH_CODE_SIZES; i++)
+    g_clear_pointer (&batch->codes_sql[i], g_free);
+}
+
+/* Copies @text (NULL: none) into the batch; returns where it is, or -1. */
+static gssize
+batch_text (Batch      *batch,
+            const char *text,
+            gssize      bytes)
+{
+  gssize offset = batch->text->len;
+
+  if (text == NULL)
+    return -1;
+  if (bytes < 0)
+    bytes = strlen (text);
+  g_byte_array_append (batch->text, (const guint8 *) text, bytes);
+  g_byte_array_append (batch->text, (const guint8 *) "", 1);
+
+  return offset;
+}
+
+static const char *
+batch_string (const Batch *batch,
+              gssize       offset)
+{
+  return offset < 0 ? NULL : (const char *) batch->text->data + offset;
+}
+
+static void
+bind_pending (sqlite3_stmt      *stmt,
+              int                base,
+              const Batch       *batch,
+              const PendingRow  *row)
+{
+  sqlite3_bind_int64 (stmt, base + 1, row->id);
+  sqlite3_bind_text (stmt, base + 2, batch_string (batch, row->uuid), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 3, row->document);
+  sqlite3_bind_int64 (stmt, base + 4, row->start);
+  sqlite3_bind_int64 (stmt, base + 5, row->end);
+  sqlite3_bind_text (stmt, base + 6, batch_string (batch, row->quote), row->quote_bytes,
+                     SQLITE_STATIC);
+  bind_text_or_null (stmt, base + 7, batch_string (batch, row->note));
+  sqlite3_bind_int64 (stmt, base + 8, row->annotator);
+  sqlite3_bind_text (stmt, base + 9, batch_string (batch, row->created), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, base + 10, batch_string (batch, row->modified), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, base + 11, row->revision);
+  sqlite3_bind_int (stmt, base + 12, row->deleted ? 1 : 0);
+  sqlite3_bind_text (stmt, base + 13, batch_string (batch, row->status), -1, SQLITE_STATIC);
+  bind_id_or_null (stmt, base + 14, row->reviewer);
+  bind_text_or_null (stmt, base + 15, batch_string (batch, row->review_note));
+  bind_text_or_null (stmt, base + 16, batch_string (batch, row->reviewed));
+}
+
+/* Writes the queued annotations, then their codes. */
+static gboolean
+batch_flush (Merge    *m,
+             GError  **error)
+{
+  Batch *batch = &m->batch;
+  const gint64 *codes = (const gint64 *) (gpointer) batch->codes->data;
+  guint n_codes = batch->codes->len / 2;
+  guint done = 0;
+
+  if (batch->n_rows == BATCH_ROWS)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, batch->rows_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < BATCH_ROWS; i++)
+        bind_pending (stmt, i * ANNOTATION_PARAMS, batch, &batch->rows[i]);
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+      done = BATCH_ROWS;
+    }
+  for (; done < batch->n_rows; done++)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, insert_one_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      bind_pending (stmt, 0, batch, &batch->rows[done]);
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+    }
+
+  for (done = 0; done < n_codes; )
+    {
+      guint size = 0;
+      guint n;
+      g_autoptr(MergeStmt) stmt = NULL;
+
+      while (batch_code_size (size) > n_codes - done)
+        size++;
+      n = batch_code_size (size);
+      stmt = conn_prepare (&m->conn, batch->codes_sql[size], error);
+      if (stmt == NULL)
+        return FALSE;
+      for (guint i = 0; i < n; i++)
+        {
+          sqlite3_bind_int64 (stmt, 2 * i + 1, codes[2 * (done + i)]);
+          sqlite3_bind_int64 (stmt, 2 * i + 2, codes[2 * (done + i) + 1]);
+        }
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+      done += n;
+    }
+
+  batch->n_rows = 0;
+  g_byte_array_set_size (batch->text, 0);
+  g_array_set_size (batch->codes, 0);
+  return TRUE;
+}
+
+/* Adds @v as a new annotation of the target.  It is queued: written with
+ * others in one statement, at the latest when the source is done. */
+static gboolean
+insert_annotation (Merge          *m,
+                   const Version  *v,
+                   GError        **error)
+{
+  Batch *batch = &m->batch;
+  PendingRow *row = &batch->rows[batch->n_rows];
+
+  /* The ids SQLite itself would give, one past the highest. */
+  if (batch->next_id == G_MAXINT64)
+    {
+      g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                   _("“%s” has no room for more annotations. Nothing was merged."),
+                   m->conn.path);
+      return FALSE;
+    }
+  row->id = batch->next_id++;
+  row->uuid = batch_text (batch, v->uuid, -1);
+  row->document = v->document;
+  row->start = v->start;
+  row->end = v->end;
+  row->quote = batch_text (batch, v->quote, v->quote_bytes);
+  row->quote_bytes = v->quote_bytes;
+  row->note = batch_text (batch, v->note, -1);
+  row->annotator = v->annotator;
+  row->created = batch_text (batch, v->created, -1);
+  row->modified = batch_text (batch, v->modified, -1);
+  row->revision = v->revision;
+  row->deleted = v->deleted;
+  row->status = batch_text (batch, v->status, -1);
+  row->reviewer = v->reviewer;
+  row->review_note = batch_text (batch, v->review_note, -1);
+  row->reviewed = batch_text (batch, v->reviewed, -1);
+  for (guint i = 0; i < v->codes->len; i++)
+    {
+      gint64 pair[2] = { row->id, g_array_index (v->codes, gint64, i) };
+
+      g_array_append_vals (batch->codes, pair, 2);
+    }
+
+  if (++batch->n_rows == BATCH_ROWS)
+    return batch_flush (m, error);
+
+  return TRUE;
+}
+
+/* With foreign keys not enforced (a large merge): proves that the
+ * annotations @first…@last and their codes refer to rows that exist. */
+static gboolean
+check_references (Merge    *m,
+                  gint64    first,
+                  gint64    last,
+                  GError  **error)
+{
+  static const char annotations_sql[] =
+    "SELECT count (*) FROM annotation a WHERE a.id BETWEEN ?1 AND ?2 AND ("
+    "NOT EXISTS (SELECT 1 FROM document WHERE id = a.document) OR "
+    "NOT EXISTS (SELECT 1 FROM annotator WHERE id = a.annotator) OR "
+    "(a.reviewer IS NOT NULL AND NOT EXISTS (SELECT 1 FROM annotator WHERE id = a.reviewer)))";
+  static const char codes_sql[] =
+    "SELECT count (*) FROM annotation_code c WHERE c.annotation BETWEEN ?1 AND ?2 AND ("
+    "NOT EXISTS (SELECT 1 FROM code WHERE id = c.code) OR "
+    "NOT EXISTS (SELECT 1 FROM annotation WHERE id = c.annotation))";
+  const char *queries[] = { annotations_sql, codes_sql };
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, queries[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, first);
+      sqlite3_bind_int64 (stmt, 2, last);
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+      if (sqlite3_column_int64 (stmt, 0) != 0)
+        {
+          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                       _("Merging into “%s” would leave annotations referring to rows that do "
+                         "not exist. Nothing was merged; please report this."), m->conn.path);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Replaces the target's annotation @target_id by @v. */
+static gboolean
+update_annotation (Merge          *m,
+                   const Version  *v,
+                   gint64          target_id,
+                   GError        **error)
+{
   static const char update_sql[] =
     "UPDATE annotation SET document = ?2, start = ?3, \"end\" = ?4, quote = ?5, note = ?6, "
     "annotator = ?7, created = ?8, modified = ?9, revision = ?10, deleted = ?11, "
     "review_status = ?12, reviewer = ?13, review_note = ?14, reviewed = ?15 WHERE id = ?16";
   static const char clear_codes_sql[] = "DELETE FROM annotation_code WHERE annotation = ?";
-  static const char add_code_sql[] = "INSERT INTO annotation_code (annotation, code) VALUES (?, ?)";
-  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, target_id == 0 ? insert_sql : update_sql,
-                                            error);
-  gint64 id = target_id;
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, update_sql, error);
 
   if (stmt == NULL)
     return FALSE;
 
-  sqlite3_bind_text (stmt, 1, v->uuid, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, v->document);
   sqlite3_bind_int64 (stmt, 3, v->start);
   sqlite3_bind_int64 (stmt, 4, v->end);
@@ -1755,36 +2216,41 @@ write_annotation (Merge          *m,
   bind_id_or_null (stmt, 13, v->reviewer);
   bind_text_or_null (stmt, 14, v->review_note);
   bind_text_or_null (stmt, 15, v->reviewed);
-  if (target_id != 0)
-    sqlite3_bind_int64 (stmt, 16, target_id);
+  sqlite3_bind_int64 (stmt, 16, target_id);
   if (!conn_step_done (&m->conn, stmt, error))
     return FALSE;
-  if (target_id == 0)
-    id = sqlite3_last_insert_rowid (m->conn.db);
-  else
-    {
-      g_autoptr(MergeStmt) clear = conn_prepare (&m->conn, clear_codes_sql, error);
 
-      if (clear == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (clear, 1, id);
-      if (!conn_step_done (&m->conn, clear, error))
-        return FALSE;
-    }
+  {
+    g_autoptr(MergeStmt) clear = conn_prepare (&m->conn, clear_codes_sql, error);
+
+    if (clear == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (clear, 1, target_id);
+    if (!conn_step_done (&m->conn, clear, error))
+      return FALSE;
+  }
 
   for (guint i = 0; i < v->codes->len; i++)
     {
-      g_autoptr(MergeStmt) add = conn_prepare (&m->conn, add_code_sql, error);
+      g_autoptr(MergeStmt) add = conn_prepare (&m->conn, insert_code_sql, error);
 
       if (add == NULL)
         return FALSE;
-      sqlite3_bind_int64 (add, 1, id);
+      sqlite3_bind_int64 (add, 1, target_id);
       sqlite3_bind_int64 (add, 2, g_array_index (v->codes, gint64, i));
       if (!conn_step_done (&m->conn, add, error))
         return FALSE;
     }
 
-  return _gloss_project_sync_span (m->target, id, error);
+  if (m->large && !check_references (m, target_id, target_id, error))
+    return FALSE;
+
+  /* Rows new to the target get their spans in one statement at the end
+   * (add_new_spans()); a row that was there before is kept in step now. */
+  if (target_id <= m->last_id)
+    return _gloss_project_sync_span (m->target, target_id, error);
+
+  return TRUE;
 }
 
 static gboolean
@@ -1823,70 +2289,166 @@ log_conflict (Merge          *m,
   return conn_step_done (&m->conn, stmt, error);
 }
 
-/* Reads the target's version of @uuid; FALSE without error when it has none. */
-static gboolean
-read_target_version (Merge         *m,
-                     sqlite3_stmt  *stmt,
-                     const char    *uuid,
-                     Version       *v,
-                     GError       **error)
-{
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  if (!conn_step_row (&m->conn, stmt, error))
-    return FALSE;
+/* Annotations, in the column order read_version() expects. */
+#define ANNOTATION_COLUMNS \
+  "SELECT a.id, a.uuid, a.document, a.start, a.\"end\", a.quote, a.note, a.annotator, " \
+  "a.created, a.modified, a.revision, a.deleted, a.review_status, a.reviewer, a.review_note, " \
+  "a.reviewed"
 
+static const char target_by_uuid_sql[] =
+  ANNOTATION_COLUMNS ", (SELECT group_concat (code) FROM annotation_code WHERE annotation = a.id) "
+  "FROM annotation a WHERE a.uuid = ?";
+static const char target_from_id_sql[] =
+  ANNOTATION_COLUMNS " FROM annotation a WHERE a.id >= ? ORDER BY a.id";
+
+/* Reads the columns of ANNOTATION_COLUMNS, and the codes when the query
+ * has them (a group_concat, as the 17th column). */
+static void
+read_version (Merge        *m,
+              sqlite3_stmt *stmt,
+              Version      *v)
+{
   v->id = sqlite3_column_int64 (stmt, 0);
-  v->uuid = uuid;
-  v->document = sqlite3_column_int64 (stmt, 1);
-  v->start = sqlite3_column_int64 (stmt, 2);
-  v->end = sqlite3_column_int64 (stmt, 3);
-  v->quote = column_text (stmt, 4);
-  v->quote_bytes = sqlite3_column_bytes (stmt, 4);
-  v->note = column_text (stmt, 5);
-  v->annotator = sqlite3_column_int64 (stmt, 6);
-  v->created = column_text (stmt, 7);
-  v->modified = column_text (stmt, 8);
-  v->revision = sqlite3_column_int64 (stmt, 9);
-  v->deleted = sqlite3_column_int (stmt, 10) != 0;
-  v->status = column_text (stmt, 11);
-  v->reviewer = sqlite3_column_int64 (stmt, 12);
-  v->review_note = column_text (stmt, 13);
-  v->reviewed = column_text (stmt, 14);
-  parse_codes (column_text (stmt, 15), NULL, v->codes);
+  v->uuid = column_text (stmt, 1);
+  v->document = sqlite3_column_int64 (stmt, 2);
+  v->start = sqlite3_column_int64 (stmt, 3);
+  v->end = sqlite3_column_int64 (stmt, 4);
+  v->quote = column_text (stmt, 5);
+  v->quote_bytes = sqlite3_column_bytes (stmt, 5);
+  v->note = column_text (stmt, 6);
+  v->annotator = sqlite3_column_int64 (stmt, 7);
+  v->created = column_text (stmt, 8);
+  v->modified = column_text (stmt, 9);
+  v->revision = sqlite3_column_int64 (stmt, 10);
+  v->deleted = sqlite3_column_int (stmt, 11) != 0;
+  v->status = column_text (stmt, 12);
+  v->reviewer = sqlite3_column_int64 (stmt, 13);
+  v->review_note = column_text (stmt, 14);
+  v->reviewed = column_text (stmt, 15);
+  if (sqlite3_column_count (stmt) > 16)
+    parse_codes (column_text (stmt, 16), NULL, v->codes);
   v->file = gloss_project_get_path (m->target);
+}
+
+/* Steps the target cursor; FALSE on error only. */
+static gboolean
+target_cursor_step (Merge         *m,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    m->cursor_id = sqlite3_column_int64 (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    m->cursor_id = 0;
+  else
+    {
+      m->cursor_id = 0;
+      return conn_fail (&m->conn, rc, error);
+    }
 
   return TRUE;
 }
 
+/* Reads the target's annotation @id into @v (its strings valid until the
+ * next read).  The target is read through one cursor in id order, so
+ * sources whose annotations come in the target's order (a file merged
+ * before, a copy of the target) read it front to back, without a look-up
+ * per row.  *@found is FALSE when there is no such row. */
+static gboolean
+target_fetch (Merge     *m,
+              gint64     id,
+              Version   *v,
+              gboolean  *found,
+              GError   **error)
+{
+  sqlite3_stmt *stmt = conn_prepare (&m->conn, target_from_id_sql, error);
+
+  *found = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < CURSOR_SKIP && m->cursor_id != 0 && m->cursor_id < id; i++)
+    if (!target_cursor_step (m, stmt, error))
+      return FALSE;
+
+  if (m->cursor_id != id)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!target_cursor_step (m, stmt, error))
+        return FALSE;
+    }
+
+  if (m->cursor_id != id)
+    return TRUE;
+
+  read_version (m, stmt, v);
+  *found = TRUE;
+  return code_cursor_read (&m->target_codes, id, v->codes, error);
+}
+
+/* Done with the target cursor: before the schema changes, and at the end. */
+static void
+target_cursor_reset (Merge *m)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (m->conn.cache, target_from_id_sql);
+
+  if (stmt != NULL)
+    merge_stmt_release (stmt);
+  m->cursor_id = 0;
+  code_cursor_reset (&m->target_codes);
+}
+
+/* @target_id: the target's annotation of the same uuid, as matched before
+ * (0: none), or -1 to look it up here. */
 static gboolean
 merge_one_annotation (Merge    *m,
                       Source   *src,
                       Version  *s,
+                      gint64    target_id,
+                      GArray   *target_codes,
                       GError  **error)
 {
-  static const char target_sql[] =
-    "SELECT a.id, a.document, a.start, a.\"end\", a.quote, a.note, a.annotator, a.created, "
-    "a.modified, a.revision, a.deleted, a.review_status, a.reviewer, a.review_note, "
-    "a.reviewed, (SELECT group_concat (code) FROM annotation_code WHERE annotation = a.id) "
-    "FROM annotation a WHERE a.uuid = ?";
-  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, target_sql, error);
-  g_autoptr(GArray) target_codes = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(MergeStmt) stmt = NULL;
   Version t = { 0, };
+  gboolean found = FALSE;
   gboolean knows = FALSE;
 
-  if (stmt == NULL)
-    return FALSE;
-
   t.codes = target_codes;
-  if (!read_target_version (m, stmt, s->uuid, &t, &local_error))
+  if (target_id > 0)
     {
+      if (!target_fetch (m, target_id, &t, &found, error))
+        return FALSE;
+      /* The pairing no longer holds (it always should): look again. */
+      if (!found || g_strcmp0 (t.uuid, s->uuid) != 0)
+        {
+          found = FALSE;
+          target_id = -1;
+        }
+    }
+  if (target_id < 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      stmt = conn_prepare (&m->conn, target_by_uuid_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, s->uuid, -1, SQLITE_STATIC);
+      found = conn_step_row (&m->conn, stmt, &local_error);
       if (local_error != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      if (!write_annotation (m, s, 0, error))
+      if (found)
+        read_version (m, stmt, &t);
+    }
+
+  if (!found)
+    {
+      if (!insert_annotation (m, s, error))
         return FALSE;
       if (s->deleted)
         m->report->tombstones_added++;
@@ -1903,7 +2465,7 @@ merge_one_annotation (Merge    *m,
 
       if (!same_version && compare_versions (m, s, &t) > 0)
         {
-          if (!write_annotation (m, s, t.id, error))
+          if (!update_annotation (m, s, t.id, error))
             return FALSE;
           m->report->updated++;
         }
@@ -1940,7 +2502,7 @@ merge_one_annotation (Merge    *m,
         }
       remember_version (m, &t);
       remember_version (m, s);
-      return write_annotation (m, s, t.id, error);
+      return update_annotation (m, s, t.id, error);
     }
 
   /* Both changed since they parted, and the target's is the later. */
@@ -1948,21 +2510,246 @@ merge_one_annotation (Merge    *m,
   return log_conflict (m, &t, s, error);
 }
 
+/* ------------------------------------------------------------------------
+ * Large merges: indexes rebuilt once, spans added in one statement
+ * ------------------------------------------------------------------------ */
+
+/* The secondary indexes a large merge drops while it inserts and builds
+ * again before it commits, inside its transaction, so the file is never
+ * without them.  Each must read exactly as in the schema
+ * (app/gloss-project.c), or none is dropped. */
+static const struct
+{
+  const char *name;
+  const char *create;
+  const char *drop;
+} bulk_indexes[] = {
+  { "annotation_document", "CREATE INDEX annotation_document ON annotation (document, start)",
+    "DROP INDEX annotation_document" },
+  { "annotation_live", "CREATE INDEX annotation_live ON annotation (document, deleted)",
+    "DROP INDEX annotation_live" },
+  { "annotation_annotator", "CREATE INDEX annotation_annotator ON annotation (annotator)",
+    "DROP INDEX annotation_annotator" },
+  { "annotation_code_code", "CREATE INDEX annotation_code_code ON annotation_code (code)",
+    "DROP INDEX annotation_code_code" },
+};
+
+/* A merge bringing at least as many annotations as the target holds
+ * inserts faster into a table without its secondary indexes, and sorting
+ * once to build each again costs less than keeping it in step row by
+ * row. */
+#define BULK_MERGE_MIN UNDOABLE_MERGE_MAX
+
 static gboolean
-merge_annotations (Merge    *m,
-                   Source   *src,
-                   GError  **error)
+drop_indexes (Merge    *m,
+              GError  **error)
+{
+  static const char sql[] = "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?";
+
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+      g_autoptr(GError) local_error = NULL;
+      gboolean same;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, bulk_indexes[i].name, -1, SQLITE_STATIC);
+      same = conn_step_row (&m->conn, stmt, &local_error) &&
+             g_strcmp0 (column_text (stmt, 0), bulk_indexes[i].create) == 0;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!same)
+        {
+          g_warning ("The index %s differs from what a large merge rebuilds; merging "
+                     "without dropping it", bulk_indexes[i].name);
+          return TRUE;
+        }
+    }
+
+  /* Statements held open would keep the tables locked. */
+  g_hash_table_remove_all (m->conn.cache);
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
+    if (!conn_exec (&m->conn, bulk_indexes[i].drop, error))
+      return FALSE;
+
+  m->bulk = TRUE;
+  return TRUE;
+}
+
+static gboolean
+restore_indexes (Merge    *m,
+                 GError  **error)
+{
+  if (!m->bulk)
+    return TRUE;
+
+  g_hash_table_remove_all (m->conn.cache);
+  for (guint i = 0; i < G_N_ELEMENTS (bulk_indexes); i++)
+    if (!conn_exec (&m->conn, bulk_indexes[i].create, error))
+      return FALSE;
+
+  m->bulk = FALSE;
+  return TRUE;
+}
+
+/* The spans of the annotations this merge added, in one statement; rows
+ * that were there before were kept in step as they changed. */
+static gboolean
+add_new_spans (Merge    *m,
+               GError  **error)
+{
+  static const char sql[] =
+    "INSERT INTO annotation_span (id, document0, document1, start0, end0) "
+    "SELECT id, document, document, start, \"end\" FROM annotation "
+    "WHERE id > ? AND deleted = 0 ORDER BY id";
+  g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, m->last_id);
+
+  return conn_step_done (&m->conn, stmt, error);
+}
+
+static int
+compare_text (const char *a,
+              int         a_bytes,
+              const char *b,
+              int         b_bytes)
+{
+  int c = memcmp (a, b, MIN (a_bytes, b_bytes));
+
+  if (c != 0)
+    return c;
+  return (a_bytes > b_bytes) - (a_bytes < b_bytes);
+}
+
+static int
+compare_pairs (const void *a,
+               const void *b)
+{
+  return compare_ids (&((const Pair *) a)->source, &((const Pair *) b)->source);
+}
+
+/* Pairs each source annotation with the target's of the same uuid, by
+ * walking both files' uuid indexes side by side: one pass over each
+ * instead of a look-up per annotation. */
+static gboolean
+pair_identities (Merge    *m,
+                 Source   *src,
+                 GError  **error)
+{
+  static const char sql[] = "SELECT uuid, id FROM annotation ORDER BY uuid";
+  g_autoptr(MergeStmt) theirs = conn_prepare (&src->conn, sql, error);
+  g_autoptr(MergeStmt) ours = theirs != NULL ? conn_prepare (&m->conn, sql, error) : NULL;
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
+  gint64 first = G_MAXINT64, last = G_MININT64;
+  int rc_theirs, rc_ours;
+
+  if (ours == NULL)
+    return FALSE;
+
+  src->n_new = 0;
+  rc_theirs = sqlite3_step (theirs);
+  rc_ours = sqlite3_step (ours);
+  while (rc_theirs == SQLITE_ROW && (rc_ours == SQLITE_ROW || rc_ours == SQLITE_DONE))
+    {
+      Pair pair = { sqlite3_column_int64 (theirs, 1), 0 };
+      int c = -1;
+
+      if (rc_ours == SQLITE_ROW)
+        c = compare_text (column_text (theirs, 0), sqlite3_column_bytes (theirs, 0),
+                          column_text (ours, 0), sqlite3_column_bytes (ours, 0));
+      if (c > 0)
+        {
+          rc_ours = sqlite3_step (ours);
+          continue;
+        }
+      if (c == 0)
+        {
+          pair.target = sqlite3_column_int64 (ours, 1);
+          rc_ours = sqlite3_step (ours);
+        }
+      else
+        src->n_new++;
+      first = MIN (first, pair.source);
+      last = MAX (last, pair.source);
+      g_array_append_val (pairs, pair);
+      rc_theirs = sqlite3_step (theirs);
+    }
+  if (rc_theirs != SQLITE_DONE && rc_theirs != SQLITE_ROW)
+    return conn_fail (&src->conn, rc_theirs, error);
+  if (rc_ours != SQLITE_DONE && rc_ours != SQLITE_ROW)
+    return conn_fail (&m->conn, rc_ours, error);
+
+  g_clear_pointer (&src->matches, g_array_unref);
+  g_clear_pointer (&src->pairs, g_array_unref);
+  if (pairs->len > 0 && (guint64) (last - first) < 4 * (guint64) pairs->len + 1024)
+    {
+      gint64 *matches;
+
+      src->first = first;
+      src->matches = g_array_sized_new (FALSE, FALSE, sizeof (gint64), last - first + 1);
+      g_array_set_size (src->matches, last - first + 1);
+      matches = (gint64 *) (gpointer) src->matches->data;
+      for (gint64 i = 0; i <= last - first; i++)
+        matches[i] = -1;
+      for (guint i = 0; i < pairs->len; i++)
+        {
+          const Pair *pair = &g_array_index (pairs, Pair, i);
+
+          matches[pair->source - first] = pair->target;
+        }
+    }
+  else
+    {
+      qsort (pairs->data, pairs->len, sizeof (Pair), compare_pairs);
+      src->pairs = g_steal_pointer (&pairs);
+    }
+
+  return TRUE;
+}
+
+/* The target's annotation paired with source annotation @id, 0 for none,
+ * -1 when not paired.  Asked in increasing @id; *@next is the walk through
+ * sorted pairs. */
+static gint64
+matched_target (const Source *src,
+                gint64        id,
+                guint        *next)
+{
+  if (src->matches != NULL)
+    return id >= src->first && id - src->first < (gint64) src->matches->len
+           ? g_array_index (src->matches, gint64, id - src->first) : -1;
+
+  while (*next < src->pairs->len && g_array_index (src->pairs, Pair, *next).source < id)
+    (*next)++;
+  if (*next < src->pairs->len && g_array_index (src->pairs, Pair, *next).source == id)
+    return g_array_index (src->pairs, Pair, *next).target;
+
+  return -1;
+}
+
+static gboolean
+merge_annotation_rows (Merge    *m,
+                       Source   *src,
+                       GError  **error)
 {
   static const char source_sql[] =
     "SELECT a.id, a.uuid, a.document, a.start, a.\"end\", a.quote, a.note, a.annotator, "
     "a.created, a.modified, a.revision, a.deleted, a.review_status, a.reviewer, a.review_note, "
-    "a.reviewed, (SELECT group_concat (code) FROM annotation_code WHERE annotation = a.id) "
-    "FROM annotation a ORDER BY a.id";
-  g_autoptr(MergeStmt) rows = conn_prepare (&src->conn, source_sql, error);
+    "a.reviewed FROM annotation a ORDER BY a.id";
+  g_autoptr(MergeStmt) rows = NULL;
   g_autoptr(GArray) codes = g_array_new (FALSE, FALSE, sizeof (gint64));
-  guint n = 0;
+  g_autoptr(GArray) target_codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n = 0, next = 0;
   int rc;
 
+  rows = conn_prepare (&src->conn, source_sql, error);
   if (rows == NULL)
     return FALSE;
 
@@ -1970,6 +2757,7 @@ merge_annotations (Merge    *m,
     {
       Version s = { 0, };
       gint64 source_document = sqlite3_column_int64 (rows, 2);
+      gint64 target_id;
       DocumentLeftOut *left_out;
       const DocText *text;
       const char *single = NULL;
@@ -1980,6 +2768,8 @@ merge_annotations (Merge    *m,
       s.id = sqlite3_column_int64 (rows, 0);
       s.uuid = column_text (rows, 1);
       s.file = src->path;
+
+      target_id = matched_target (src, s.id, &next);
 
       left_out = g_hash_table_lookup (src->left_out, &source_document);
       if (left_out != NULL)
@@ -2017,7 +2807,9 @@ merge_annotations (Merge    *m,
       if (s.reviewer < 0)
         return FALSE;
 
-      if (!parse_codes (column_text (rows, 16), src->codes, codes))
+      if (!code_cursor_read (&src->annotation_codes, s.id, codes, error))
+        return FALSE;
+      if (!map_codes (codes, src->codes))
         {
           add_skipped (m->report, "annotation", s.uuid, src->path,
                        g_strdup (_("it carries a code that has no place in the target's "
@@ -2064,13 +2856,35 @@ merge_annotations (Merge    *m,
           continue;
         }
 
-      if (!merge_one_annotation (m, src, &s, error))
+      if (!merge_one_annotation (m, src, &s, target_id, target_codes, error))
         return FALSE;
     }
   if (rc != SQLITE_DONE)
     return conn_fail (&src->conn, rc, error);
 
   return TRUE;
+}
+
+static gboolean
+merge_annotations (Merge    *m,
+                   Source   *src,
+                   GError  **error)
+{
+  gboolean ok;
+
+  ok = pair_identities (m, src, error);
+
+  /* Adding many rows to few: build the secondary indexes once at the end. */
+  if (ok && m->large && !m->bulk && src->n_new >= BULK_MERGE_MIN &&
+      src->n_new >= m->existing)
+    ok = drop_indexes (m, error);
+
+  ok = ok && merge_annotation_rows (m, src, error) && batch_flush (m, error);
+  m->existing += src->n_new;
+
+  target_cursor_reset (m);
+  code_cursor_reset (&src->annotation_codes);
+  return ok;
 }
 
 static void
@@ -2099,11 +2913,21 @@ merge_source (Merge    *m,
               Source   *src,
               GError  **error)
 {
-  return merge_dimensions (m, src, error) &&
-         merge_codes (m, src, error) &&
-         load_code_info (m, error) &&
-         merge_documents (m, src, error) &&
-         merge_annotations (m, src, error);
+  gboolean ok;
+
+  /* One read transaction: the source cannot change half-way through. */
+  if (!conn_exec (&src->conn, "BEGIN", error))
+    return FALSE;
+
+  ok = merge_dimensions (m, src, error) &&
+       merge_codes (m, src, error) &&
+       load_code_info (m, error) &&
+       merge_documents (m, src, error) &&
+       merge_annotations (m, src, error);
+
+  /* Reading only: ending it cannot lose anything. */
+  sqlite3_exec (src->conn.db, "ROLLBACK", NULL, NULL, NULL);
+  return ok;
 }
 
 /* ------------------------------------------------------------------------
@@ -2156,6 +2980,7 @@ open_sources (Merge              *m,
         }
 
       conn_init (&src->conn, _gloss_project_get_db (src->project), src->path);
+      src->annotation_codes.conn = &src->conn;
       src->history = history_new (&src->conn);
       src->dimensions = id_map_new ();
       src->codes = id_map_new ();
@@ -2213,9 +3038,6 @@ make_backup (Merge    *m,
   return NULL;
 }
 
-/* Merges of up to this many source annotations are one step of undo. */
-#define UNDOABLE_MERGE_MAX 20000
-
 static gint64
 count_source_annotations (Merge *m)
 {
@@ -2267,7 +3089,8 @@ gloss_merge (GlossProject       *target,
   ConnSettings saved = { 0, };
   g_autofree char *backup = NULL;
   g_autofree char *action = NULL;
-  gboolean ok;
+  gint64 incoming;
+  gboolean tracked, ok;
 
   g_return_val_if_fail (GLOSS_IS_PROJECT (target), FALSE);
   g_return_val_if_fail (sources != NULL, FALSE);
@@ -2288,23 +3111,27 @@ gloss_merge (GlossProject       *target,
   m.cancellable = cancellable;
   m.sources = g_ptr_array_new_with_free_func ((GDestroyNotify) source_free);
   conn_init (&m.conn, _gloss_project_get_db (target), gloss_project_get_path (target));
+  m.target_codes.conn = &m.conn;
   m.history = history_new (&m.conn);
   m.written = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   m.texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                    (GDestroyNotify) doc_text_free);
+  batch_init (&m.batch);
 
-  if (!open_sources (&m, sources, error) || !check_cancelled (&m, error) ||
-      !conn_tune (&m.conn, &saved, error))
+  if (!open_sources (&m, sources, error) || !check_cancelled (&m, error))
     {
       merge_clear (&m);
       gloss_merge_report_clear (report);
       return FALSE;
     }
   /* A large merge records no changeset for undo: it would hold every
-   * merged row in memory.  The backup copy made below stands in for undo. */
-  if (dry_run || count_source_annotations (&m) <= UNDOABLE_MERGE_MAX
-      ? !_gloss_project_begin (target, error)
-      : !_gloss_project_begin_untracked (target, error))
+   * merged row in memory.  The backup copy made below stands in for undo
+   * (a dry run commits nothing to undo). */
+  incoming = count_source_annotations (&m);
+  tracked = incoming <= UNDOABLE_MERGE_MAX;
+  if (!conn_tune (&m.conn, &saved, !tracked, error) ||
+      (tracked ? !_gloss_project_begin (target, error)
+               : !_gloss_project_begin_untracked (target, error)))
     {
       conn_restore (&m.conn, &saved);
       merge_clear (&m);
@@ -2312,8 +3139,13 @@ gloss_merge (GlossProject       *target,
       return FALSE;
     }
 
-  ok = TRUE;
-  if (!dry_run)
+  ok = conn_query_int (&m.conn, "SELECT ifnull (max (id), 0) FROM annotation", &m.last_id,
+                       error);
+  m.batch.next_id = m.last_id + 1;
+  if (ok && !tracked)
+    ok = conn_query_int (&m.conn, "SELECT count (*) FROM annotation", &m.existing, error);
+  m.large = !tracked;
+  if (ok && !dry_run)
     {
       backup = make_backup (&m, error);
       ok = backup != NULL;
@@ -2328,6 +3160,11 @@ gloss_merge (GlossProject       *target,
         finish_left_out (src);
     }
   ok = ok && check_cancelled (&m, error);
+  /* A dry run is rolled back: what only the file needs is left out. */
+  if (!dry_run)
+    ok = ok && (!m.large || check_references (&m, m.last_id + 1, G_MAXINT64, error)) &&
+         add_new_spans (&m, error) && restore_indexes (&m, error) &&
+         check_cancelled (&m, error);
 
   if (m.sources->len == 1)
     {
