@@ -42,7 +42,8 @@
  * differ), and new annotations are inserted many to a statement.  A merge
  * too large to keep a changeset for runs without foreign key enforcement,
  * and when it brings more annotations than the target holds, without the
- * target's secondary indexes, built again before it commits. */
+ * target's secondary indexes, built again before it commits, and with its
+ * span index built whole (see rebuild_spans()). */
 
 G_DEFINE_QUARK (gloss-merge-error-quark, gloss_merge_error)
 
@@ -2596,6 +2597,409 @@ restore_indexes (Merge    *m,
   return TRUE;
 }
 
+/* The span index, built whole.
+ *
+ * Inserting into SQLite's R*Tree costs about 7 µs a row however the rows
+ * come (each insert rewrites the nodes on its path), the largest part of a
+ * large merge.  After a merge that added more annotations than the target
+ * held, the tree is built again from every live annotation instead, the
+ * way bulk loading is done: spans sorted by (document, start) and packed
+ * into nodes level by level, written straight into the tree's own tables
+ * in SQLite's R*Tree format (a node is a 2-byte depth, used in the root
+ * only, a 2-byte cell count, then cells of a 64-bit id and 32-bit
+ * coordinates, all big-endian; see ext/rtree/rtree.c).  Nodes are filled to
+ * about four fifths, leaving room for the annotations analysts add after.
+ *
+ * Those tables are read-only while SQLITE_DBCONFIG_DEFENSIVE is on; it is
+ * turned off on the target's connection for the few statements that write
+ * them and back on straight after.  The tree is derived data: the hardened
+ * open compares it with the annotations, and `SELECT rtreecheck
+ * ('annotation_span')` checks it (the tests do). */
+
+typedef struct
+{
+  gint64  id;
+  gint32  document;
+  gint32  start;
+  gint32  end;
+  guint32 order;      /* its place in id order */
+} SpanEntry;
+
+typedef struct
+{
+  gint64 node;
+  gint32 box[4];      /* document0, document1, start0, end0 */
+} SpanNode;
+
+#define SPAN_CELL_BYTES (8 + 4 * 4)
+
+static const char span_schema[][2][120] = {
+  { "annotation_span",
+    "CREATE VIRTUAL TABLE annotation_span USING rtree_i32 (id, document0, document1, start0, end0)" },
+  { "annotation_span_node",
+    "CREATE TABLE \"annotation_span_node\"(nodeno INTEGER PRIMARY KEY,data)" },
+  { "annotation_span_rowid",
+    "CREATE TABLE \"annotation_span_rowid\"(rowid INTEGER PRIMARY KEY,nodeno)" },
+  { "annotation_span_parent",
+    "CREATE TABLE \"annotation_span_parent\"(nodeno INTEGER PRIMARY KEY,parentnode)" },
+};
+
+static int
+compare_span_entries (const void *a,
+                      const void *b)
+{
+  const SpanEntry *x = a, *y = b;
+
+  if (x->document != y->document)
+    return x->document < y->document ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end < y->end ? -1 : 1;
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static void
+put_be (guint8  *p,
+        guint64  value,
+        guint    bytes)
+{
+  for (guint i = 0; i < bytes; i++)
+    p[i] = (guint8) (value >> (8 * (bytes - 1 - i)));
+}
+
+/* Group @i of @n items dealt evenly into @k groups: [*from, *to). */
+static void
+span_group (gsize  n,
+            gsize  k,
+            gsize  i,
+            gsize *from,
+            gsize *to)
+{
+  *from = i * n / k;
+  *to = (i + 1) * n / k;
+}
+
+/* The tree is as SQLite made it: the schema Gloss creates, nodes of a size
+ * this code can fill.  Otherwise the spans go in through the R*Tree. */
+static gboolean
+span_tree_buildable (Merge    *m,
+                     gsize    *node_bytes,
+                     GError  **error)
+{
+  static const char schema_sql[] = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?";
+  static const char root_sql[] = "SELECT length (data) FROM annotation_span_node WHERE nodeno = 1";
+
+  for (guint i = 0; i < G_N_ELEMENTS (span_schema); i++)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, schema_sql, error);
+      g_autoptr(GError) local_error = NULL;
+      gboolean same;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, span_schema[i][0], -1, SQLITE_STATIC);
+      same = conn_step_row (&m->conn, stmt, &local_error) &&
+             g_strcmp0 (column_text (stmt, 0), span_schema[i][1]) == 0;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (!same)
+        return TRUE;
+    }
+
+  {
+    g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, root_sql, error);
+    g_autoptr(GError) local_error = NULL;
+
+    if (stmt == NULL)
+      return FALSE;
+    if (conn_step_row (&m->conn, stmt, &local_error))
+      *node_bytes = sqlite3_column_int64 (stmt, 0);
+    if (local_error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&local_error));
+        return FALSE;
+      }
+  }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  Merge        *m;
+  gsize         node_bytes;
+  guint8       *buffer;
+  sqlite3_stmt *node;
+  sqlite3_stmt *parent;
+} SpanWriter;
+
+static gboolean
+span_write_node (SpanWriter  *w,
+                 gint64       node,
+                 guint        depth,
+                 guint        n_cells,
+                 GError     **error)
+{
+  memset (w->buffer + 4 + n_cells * SPAN_CELL_BYTES, 0,
+          w->node_bytes - 4 - n_cells * SPAN_CELL_BYTES);
+  put_be (w->buffer, node == 1 ? depth : 0, 2);
+  put_be (w->buffer + 2, n_cells, 2);
+
+  sqlite3_bind_int64 (w->node, 1, node);
+  sqlite3_bind_blob (w->node, 2, w->buffer, w->node_bytes, SQLITE_STATIC);
+  if (!conn_step_done (&w->m->conn, w->node, error))
+    return FALSE;
+  sqlite3_reset (w->node);
+
+  return TRUE;
+}
+
+static void
+span_put_cell (SpanWriter   *w,
+               guint         i,
+               gint64        id,
+               const gint32  box[4])
+{
+  guint8 *cell = w->buffer + 4 + i * SPAN_CELL_BYTES;
+
+  put_be (cell, (guint64) id, 8);
+  for (guint c = 0; c < 4; c++)
+    put_be (cell + 8 + 4 * c, (guint32) box[c], 4);
+}
+
+static void
+span_widen (gint32       box[4],
+            const gint32 other[4],
+            gboolean     first)
+{
+  if (first)
+    {
+      memcpy (box, other, 4 * sizeof (gint32));
+      return;
+    }
+  box[0] = MIN (box[0], other[0]);
+  box[1] = MAX (box[1], other[1]);
+  box[2] = MIN (box[2], other[2]);
+  box[3] = MAX (box[3], other[3]);
+}
+
+/* Writes the leaves and the levels above; the nodes are numbered from 2,
+ * the root (the one node at the top) is 1.  leaf_of[entry->order] gets
+ * each entry's leaf. */
+static gboolean
+span_write_tree (SpanWriter       *w,
+                 const SpanEntry  *entries,
+                 gsize             n,
+                 gint64           *leaf_of,
+                 GError          **error)
+{
+  gsize max_cells = (w->node_bytes - 4) / SPAN_CELL_BYTES;
+  gsize fill = MAX (max_cells * 4 / 5, 2);
+  g_autoptr(GArray) level = g_array_new (FALSE, FALSE, sizeof (SpanNode));
+  g_autoptr(GArray) above = g_array_new (FALSE, FALSE, sizeof (SpanNode));
+  gint64 next = 2;
+  guint depth = 0;
+  gsize k = n <= max_cells ? 1 : (n + fill - 1) / fill;
+
+  /* The leaves. */
+  for (gsize g = 0; g < k; g++)
+    {
+      SpanNode node = { k == 1 ? 1 : next++, { 0, } };
+      gsize from, to;
+
+      span_group (n, k, g, &from, &to);
+      for (gsize i = from; i < to; i++)
+        {
+          gint32 box[4] = { entries[i].document, entries[i].document, entries[i].start,
+                            entries[i].end };
+
+          span_put_cell (w, i - from, entries[i].id, box);
+          span_widen (node.box, box, i == from);
+          leaf_of[entries[i].order] = node.node;
+        }
+      if (!span_write_node (w, node.node, 0, to - from, error))
+        return FALSE;
+      g_array_append_val (level, node);
+    }
+
+  /* The levels above, until one node holds them all. */
+  while (level->len > 1)
+    {
+      GArray *swap;
+
+      depth++;
+      k = level->len <= max_cells ? 1 : (level->len + fill - 1) / fill;
+      g_array_set_size (above, 0);
+      for (gsize g = 0; g < k; g++)
+        {
+          SpanNode node = { k == 1 ? 1 : next++, { 0, } };
+          gsize from, to;
+
+          span_group (level->len, k, g, &from, &to);
+          for (gsize i = from; i < to; i++)
+            {
+              const SpanNode *child = &g_array_index (level, SpanNode, i);
+
+              span_put_cell (w, i - from, child->node, child->box);
+              span_widen (node.box, child->box, i == from);
+              sqlite3_bind_int64 (w->parent, 1, child->node);
+              sqlite3_bind_int64 (w->parent, 2, node.node);
+              if (!conn_step_done (&w->m->conn, w->parent, error))
+                return FALSE;
+              sqlite3_reset (w->parent);
+            }
+          if (!span_write_node (w, node.node, depth, to - from, error))
+            return FALSE;
+          g_array_append_val (above, node);
+        }
+      swap = level;
+      level = above;
+      above = swap;
+    }
+
+  /* The root, at depth 0, when the tree is one leaf. */
+  return TRUE;
+}
+
+static gboolean
+span_write_rowids (Merge          *m,
+                   const SpanEntry *by_id,
+                   const gint64   *leaf_of,
+                   gsize           n,
+                   GError        **error)
+{
+  static const char one_sql[] =
+    "INSERT INTO annotation_span_rowid (rowid, nodeno) VALUES (?, ?)";
+  g_autofree char *many_sql = batch_sql ("INSERT INTO annotation_span_rowid (rowid, nodeno) VALUES ",
+                                         "(?, ?)", BATCH_ROWS);
+  g_autoptr(sqlite3_stmt) many = NULL;
+  g_autoptr(sqlite3_stmt) one = NULL;
+  int rc = sqlite3_prepare_v2 (m->conn.db, many_sql, -1, &many, NULL);
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (m->conn.db, one_sql, -1, &one, NULL);
+  if (rc != SQLITE_OK)
+    return conn_fail (&m->conn, rc, error);
+
+  for (gsize i = 0; i < n; )
+    {
+      sqlite3_stmt *stmt = n - i >= BATCH_ROWS ? many : one;
+      gsize rows = stmt == many ? BATCH_ROWS : 1;
+
+      for (gsize r = 0; r < rows; r++)
+        {
+          sqlite3_bind_int64 (stmt, 2 * r + 1, by_id[i + r].id);
+          sqlite3_bind_int64 (stmt, 2 * r + 2, leaf_of[i + r]);
+        }
+      if (!conn_step_done (&m->conn, stmt, error))
+        return FALSE;
+      sqlite3_reset (stmt);
+      i += rows;
+    }
+
+  return TRUE;
+}
+
+/* The statements that write the tree's tables, prepared while they may. */
+static gboolean
+span_write_all (SpanWriter  *w,
+                GArray      *entries,
+                GError     **error)
+{
+  static const char *const clear_sql[] = {
+    "DELETE FROM annotation_span_node",
+    "DELETE FROM annotation_span_rowid",
+    "DELETE FROM annotation_span_parent",
+  };
+  g_autofree gint64 *leaf_of = g_new (gint64, MAX (entries->len, 1));
+  g_autoptr(GArray) by_id = NULL;
+  int rc;
+
+  for (guint i = 0; i < G_N_ELEMENTS (clear_sql); i++)
+    if (!conn_exec (&w->m->conn, clear_sql[i], error))
+      return FALSE;
+
+  rc = sqlite3_prepare_v2 (w->m->conn.db,
+                           "INSERT INTO annotation_span_node (nodeno, data) VALUES (?, ?)", -1,
+                           &w->node, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (w->m->conn.db,
+                             "INSERT INTO annotation_span_parent (nodeno, parentnode) "
+                             "VALUES (?, ?)", -1, &w->parent, NULL);
+  if (rc != SQLITE_OK)
+    return conn_fail (&w->m->conn, rc, error);
+
+  /* Kept in id order for the rowid table, sorted for the tree. */
+  by_id = g_array_copy (entries);
+  qsort (entries->data, entries->len, sizeof (SpanEntry), compare_span_entries);
+
+  return span_write_tree (w, (const SpanEntry *) (gpointer) entries->data, entries->len,
+                          leaf_of, error) &&
+         span_write_rowids (w->m, (const SpanEntry *) (gpointer) by_id->data, leaf_of,
+                            by_id->len, error);
+}
+
+/* Builds the span index again from every live annotation.  *@built is
+ * FALSE (and nothing changed) when the tree is not as this expects. */
+static gboolean
+rebuild_spans (Merge     *m,
+               gboolean  *built,
+               GError   **error)
+{
+  static const char sql[] =
+    "SELECT id, document, start, \"end\" FROM annotation WHERE deleted = 0 ORDER BY id";
+  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (SpanEntry));
+  g_autofree guint8 *buffer = NULL;
+  SpanWriter w = { m, 0, NULL, NULL, NULL };
+  int defensive = 1;
+  gboolean ok;
+
+  *built = FALSE;
+  if (!span_tree_buildable (m, &w.node_bytes, error))
+    return FALSE;
+  if (w.node_bytes < 4 + 2 * SPAN_CELL_BYTES || w.node_bytes > 65536)
+    return TRUE;
+
+  {
+    g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+    int rc;
+
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SpanEntry entry = { sqlite3_column_int64 (stmt, 0),
+                            (gint32) sqlite3_column_int64 (stmt, 1),
+                            (gint32) sqlite3_column_int64 (stmt, 2),
+                            (gint32) sqlite3_column_int64 (stmt, 3), entries->len };
+
+        g_array_append_val (entries, entry);
+      }
+    if (rc != SQLITE_DONE)
+      return conn_fail (&m->conn, rc, error);
+  }
+
+  buffer = g_malloc0 (w.node_bytes);
+  w.buffer = buffer;
+
+  /* No statement of ours may be open on the tree while its tables change. */
+  g_hash_table_remove_all (m->conn.cache);
+  sqlite3_db_config (m->conn.db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+  sqlite3_db_config (m->conn.db, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+  ok = span_write_all (&w, entries, error);
+  /* Finalized before defensive is back: they could not be prepared again. */
+  g_clear_pointer (&w.node, sqlite3_finalize);
+  g_clear_pointer (&w.parent, sqlite3_finalize);
+  sqlite3_db_config (m->conn.db, SQLITE_DBCONFIG_DEFENSIVE, defensive, NULL);
+
+  *built = ok;
+  return ok;
+}
+
 /* The spans of the annotations this merge added, in one statement; rows
  * that were there before were kept in step as they changed. */
 static gboolean
@@ -2613,6 +3017,20 @@ add_new_spans (Merge    *m,
   sqlite3_bind_int64 (stmt, 1, m->last_id);
 
   return conn_step_done (&m->conn, stmt, error);
+}
+
+/* After a merge that added many annotations to few, the whole tree is
+ * built again; otherwise the new spans are added to it. */
+static gboolean
+add_spans (Merge    *m,
+           GError  **error)
+{
+  gboolean built = FALSE;
+
+  if (m->bulk && !rebuild_spans (m, &built, error))
+    return FALSE;
+
+  return built || add_new_spans (m, error);
 }
 
 static int
@@ -3163,7 +3581,7 @@ gloss_merge (GlossProject       *target,
   /* A dry run is rolled back: what only the file needs is left out. */
   if (!dry_run)
     ok = ok && (!m.large || check_references (&m, m.last_id + 1, G_MAXINT64, error)) &&
-         add_new_spans (&m, error) && restore_indexes (&m, error) &&
+         add_spans (&m, error) && restore_indexes (&m, error) &&
          check_cancelled (&m, error);
 
   if (m.sources->len == 1)
