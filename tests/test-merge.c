@@ -337,6 +337,320 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Team, team_clear)
  * Tests
  * ------------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------------
+ * Large merges: more annotations than a merge keeps a changeset for, so
+ * the target's secondary indexes and span index are built again at the end
+ * ------------------------------------------------------------------------ */
+
+#define LARGE_MERGE 25000
+
+/* Adds @n annotations with spans all over @document, in one write; every
+ * tenth carries two codes. */
+static void
+add_many (GlossProject *project,
+          gint64        document,
+          guint         n,
+          guint32       seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (GlossNewAnnotation));
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GlossDocument) doc = gloss_project_get_document (project, document, &error);
+  gint64 pairs[2][2] = { { code (project, "Actors/Russia"), code (project, "Themes/Energy") },
+                         { code (project, "Stance/neutral"), 0 } };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      GlossNewAnnotation item = { document, 0, 0, pairs[i % 2], i % 10 == 0 ? 2 : 1, NULL };
+
+      item.start = g_rand_int_range (rand, 0, doc->length - 200);
+      item.end = item.start + g_rand_int_range (rand, 1, 200);
+      g_array_append_val (items, item);
+    }
+  g_assert_true (gloss_project_add_annotations (project, (GlossNewAnnotation *) items->data,
+                                                items->len, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* type, name, table and SQL of every schema entry, by name. */
+static char *
+schema_of (GlossProject *project)
+{
+  GString *schema = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gloss_project_get_db (project),
+                                       "SELECT type, name, tbl_name, sql FROM sqlite_schema "
+                                       "ORDER BY name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    for (int c = 0; c < 4; c++)
+      g_string_append_printf (schema, "%s%c", sqlite3_column_text (stmt, c) != NULL
+                              ? (const char *) sqlite3_column_text (stmt, c) : "NULL",
+                              c == 3 ? '\n' : '|');
+  sqlite3_finalize (stmt);
+
+  return g_string_free (schema, FALSE);
+}
+
+static gint64
+query_int (GlossProject *project,
+           const char   *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gloss_project_get_db (project), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return value;
+}
+
+/* The span index agrees with SQLite's own check and answers range queries
+ * exactly as a scan of every annotation does. */
+static void
+assert_spans (GlossProject *project,
+              gint64        document)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossDocument) doc = gloss_project_get_document (project, document, &error);
+  GlossAnnotationFilter all = GLOSS_ANNOTATION_FILTER_INIT;
+  g_autoptr(GPtrArray) live = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gloss_project_get_db (project),
+                                       "SELECT rtreecheck ('annotation_span')", -1, &stmt,
+                                       NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+
+  all.document = document;
+  live = gloss_project_list_annotations (project, &all, &error);
+  g_assert_no_error (error);
+  for (guint w = 0; w < 40; w++)
+    {
+      GlossAnnotationFilter range = GLOSS_ANNOTATION_FILTER_INIT;
+      g_autoptr(GPtrArray) hits = NULL;
+      guint expected = 0;
+
+      range.document = document;
+      range.range_start = (doc->length - 50) * w / 40;
+      range.range_end = range.range_start + 1 + w * 3;
+      hits = gloss_project_list_annotations (project, &range, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < live->len; i++)
+        {
+          GlossAnnotation *a = live->pdata[i];
+
+          expected += a->start < range.range_end && a->end > range.range_start;
+        }
+      g_assert_cmpuint (hits->len, ==, expected);
+    }
+}
+
+/* Thousands of annotations into a project that has two: indexes and the
+ * span index built again, the same schema as a new project, foreign keys
+ * enforced again, tombstones and conflicts as in a small merge; then again,
+ * adding nothing. */
+static void
+test_large (void)
+{
+  g_auto(Team) team = { 0, };
+  g_auto(GlossMergeReport) report = { 0, };
+  g_auto(GlossMergeReport) again = { 0, };
+  g_autoptr(GlossProject) bob = NULL;
+  g_autoptr(GlossProject) fresh = NULL;
+  g_autoptr(GlossAnnotation) a1 = NULL;
+  g_autoptr(GlossAnnotation) a2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fresh_path = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *have = NULL;
+
+  team_init (&team);
+  bob = copy_for (team.lead, team.dir, "bob.gloss", "bob");
+  add_many (bob, team.doc, LARGE_MERGE, 1);
+  g_assert_true (gloss_project_set_annotation_note (team.lead, id_of (team.lead, team.a2),
+                                                    "the lead's", NULL));
+  tick ();
+  g_assert_true (gloss_project_delete_annotation (bob, id_of (bob, team.a1), NULL));
+  g_assert_true (gloss_project_set_annotation_note (bob, id_of (bob, team.a2), "bob's, later",
+                                                    NULL));
+
+  merge (team.lead, &report, bob, NULL);
+
+  g_assert_cmpuint (report.added, ==, LARGE_MERGE);
+  g_assert_cmpuint (report.updated, ==, 1);
+  g_assert_cmpuint (report.deleted, ==, 1);
+  g_assert_cmpuint (report.conflicts->len, ==, 1);
+  g_assert_cmpstr (((GlossMergeConflict *) report.conflicts->pdata[0])->uuid, ==, team.a2);
+  g_assert_cmpuint (report.skipped->len, ==, 0);
+  g_assert_nonnull (report.backup);
+  a1 = find (team.lead, team.a1);
+  a2 = find (team.lead, team.a2);
+  g_assert_true (a1->deleted);
+  g_assert_cmpstr (a2->note, ==, "bob's, later");
+  g_assert_cmpuint (count_live (team.lead), ==, LARGE_MERGE + 1);
+  g_assert_cmpint (query_int (team.lead, "SELECT count (*) FROM annotation_code"), ==,
+                   LARGE_MERGE + LARGE_MERGE / 10 + 2);
+  g_assert_cmpint (query_int (team.lead, "PRAGMA foreign_keys"), ==, 1);
+  assert_sound (team.lead);
+  assert_spans (team.lead, team.doc);
+
+  fresh_path = g_build_filename (team.dir, "fresh.gloss", NULL);
+  fresh = gloss_project_create (fresh_path, "someone", FALSE, &error);
+  g_assert_no_error (error);
+  want = schema_of (fresh);
+  have = schema_of (team.lead);
+  g_assert_cmpstr (have, ==, want);
+
+  merge (team.lead, &again, bob, NULL);
+  g_assert_cmpuint (again.added, ==, 0);
+  g_assert_cmpuint (again.updated, ==, 0);
+  g_assert_cmpuint (again.conflicts->len, ==, 0);
+  g_assert_cmpuint (again.unchanged, ==, LARGE_MERGE + 2);
+  g_clear_pointer (&have, g_free);
+  have = schema_of (team.lead);
+  g_assert_cmpstr (have, ==, want);
+  assert_sound (team.lead);
+
+  /* the file opens through the full check */
+  g_clear_object (&fresh);
+  fresh = gloss_project_open (gloss_project_get_path (team.lead), GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fresh);
+}
+
+/* A large dry run changes not a byte, though it drops and adds indexes
+ * on its way. */
+static void
+test_large_dry_run (void)
+{
+  g_auto(Team) team = { 0, };
+  g_auto(GlossMergeReport) report = { 0, };
+  g_autoptr(GlossProject) bob = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *schema_after = NULL;
+  const char *sources[2] = { NULL, NULL };
+
+  team_init (&team);
+  bob = copy_for (team.lead, team.dir, "bob.gloss", "bob");
+  add_many (bob, team.doc, LARGE_MERGE, 2);
+  sources[0] = gloss_project_get_path (bob);
+
+  schema = schema_of (team.lead);
+  before = file_sha256 (gloss_project_get_path (team.lead));
+  g_assert_true (gloss_merge (team.lead, sources, TRUE, &report, NULL, &error));
+  g_assert_no_error (error);
+  after = file_sha256 (gloss_project_get_path (team.lead));
+  schema_after = schema_of (team.lead);
+
+  g_assert_cmpuint (report.added, ==, LARGE_MERGE);
+  g_assert_cmpuint (report.unchanged, ==, 2);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_cmpstr (schema, ==, schema_after);
+  g_assert_cmpint (query_int (team.lead, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpuint (count_live (team.lead), ==, 2);
+  g_assert_cmpuint (count_backups (gloss_project_get_path (team.lead)), ==, 0);
+}
+
+/* A large merge into a target that holds more than it brings keeps the
+ * indexes in step row by row and adds the new spans to the tree. */
+static void
+test_large_into_larger (void)
+{
+  g_auto(Team) team = { 0, };
+  g_auto(GlossMergeReport) report = { 0, };
+  g_autoptr(GlossProject) bob = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *schema_after = NULL;
+
+  team_init (&team);
+  bob = copy_for (team.lead, team.dir, "bob.gloss", "bob");
+  add_many (team.lead, team.doc, LARGE_MERGE + 2000, 3);
+  add_many (bob, team.doc, LARGE_MERGE, 4);
+  schema = schema_of (team.lead);
+
+  merge (team.lead, &report, bob, NULL);
+
+  g_assert_cmpuint (report.added, ==, LARGE_MERGE);
+  g_assert_cmpuint (report.unchanged, ==, 2);
+  g_assert_cmpuint (count_live (team.lead), ==, 2 * LARGE_MERGE + 2000 + 2);
+  schema_after = schema_of (team.lead);
+  g_assert_cmpstr (schema, ==, schema_after);
+  g_assert_cmpint (query_int (team.lead, "PRAGMA foreign_keys"), ==, 1);
+  assert_sound (team.lead);
+  assert_spans (team.lead, team.doc);
+}
+
+/* Sources whose annotations come in another order than the target's, and
+ * ids with wide gaps: every annotation is still paired with its own. */
+static void
+test_other_order (void)
+{
+  g_auto(Team) team = { 0, };
+  g_auto(GlossMergeReport) first = { 0, };
+  g_auto(GlossMergeReport) second = { 0, };
+  g_auto(GlossMergeReport) third = { 0, };
+  g_autoptr(GlossProject) bob = NULL;
+  g_autoptr(GlossProject) carol = NULL;
+  g_autoptr(GlossProject) dave = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 scratch;
+
+  team_init (&team);
+  bob = copy_for (team.lead, team.dir, "bob.gloss", "bob");
+  carol = copy_for (team.lead, team.dir, "carol.gloss", "carol");
+  dave = make_project (team.dir, "dave.gloss", "dave", NULL);
+  add_many (bob, team.doc, 300, 5);
+  add_many (carol, team.doc, 300, 6);
+
+  /* The lead takes carol's first, dave bob's: their ids run in opposite
+   * orders. */
+  merge (team.lead, &first, carol, bob, NULL);
+  g_assert_cmpuint (first.added, ==, 600);
+  merge (dave, &second, bob, carol, NULL);
+  g_assert_cmpuint (second.added, ==, 602);
+
+  /* Wide gaps in dave's ids: annotations of a removed document. */
+  scratch = gloss_project_add_document (dave, "Scratch", "a scratch document, removed again\n",
+                                        NULL, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GArray) items = g_array_new (FALSE, FALSE, sizeof (GlossNewAnnotation));
+    gint64 energy = code (dave, "Themes/Energy");
+
+    for (guint i = 0; i < 3000; i++)
+      {
+        GlossNewAnnotation item = { scratch, i % 20, i % 20 + 5, &energy, 1, NULL };
+
+        g_array_append_val (items, item);
+      }
+    g_assert_true (gloss_project_add_annotations (dave, (GlossNewAnnotation *) items->data,
+                                                  items->len, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_free (annotate (dave, gloss_project_resolve_document (dave, "Sample interview", NULL),
+                    10, 20, "Actors/Russia", "after the gap"));
+  g_assert_true (gloss_project_remove_document (dave, scratch, NULL, &error));
+  g_assert_no_error (error);
+
+  merge (team.lead, &third, dave, NULL);
+  g_assert_cmpuint (third.added, ==, 1);
+  g_assert_cmpuint (third.unchanged, ==, 602);
+  g_assert_cmpuint (third.updated, ==, 0);
+  g_assert_cmpuint (third.conflicts->len, ==, 0);
+  g_assert_cmpuint (count_live (team.lead), ==, 603);
+  assert_sound (team.lead);
+}
+
 static void
 test_adds (void)
 {
@@ -1330,6 +1644,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/merge/cancelled", test_cancelled);
   g_test_add_func ("/gloss/merge/read-only-target", test_read_only_target);
   g_test_add_func ("/gloss/merge/cli", test_cli);
+  g_test_add_func ("/gloss/merge/other-order", test_other_order);
+  g_test_add_func ("/gloss/merge/large", test_large);
+  g_test_add_func ("/gloss/merge/large-dry-run", test_large_dry_run);
+  g_test_add_func ("/gloss/merge/large-into-larger", test_large_into_larger);
 
   return g_test_run ();
 }

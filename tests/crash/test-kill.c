@@ -811,6 +811,33 @@ test_merge (void)
   harness_clear (&h);
 }
 
+/* A merge too large to keep a changeset for, bringing more annotations
+ * than the target holds: inside its one transaction it drops and rebuilds
+ * the secondary indexes and writes the span index's tables itself. */
+static void
+test_large_merge (void)
+{
+  Harness h = { 0 };
+  g_autofree char *base = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *target = NULL;
+
+  harness_init (&h);
+  base = in_dir (&h, "base.gloss");
+  source = in_dir (&h, "source.gloss");
+  target = in_dir (&h, "target.gloss");
+  make_project (base, "alice");
+  add_annotations (base, 50, NULL, "alice", 1);
+  copy_file (base, source);
+  add_annotations (source, 25000, "bob", "bob", 3);
+  {
+    const char *argv[] = { h.writer, "merge", target, source, NULL };
+
+    run_interrupted (&h, "large merge", base, argv, 2);
+  }
+  harness_clear (&h);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -822,6 +849,7 @@ main (int    argc,
   g_test_add_func ("/gloss/kill/xml-import", test_xml_import);
   g_test_add_func ("/gloss/kill/refi-import", test_refi_import);
   g_test_add_func ("/gloss/kill/merge", test_merge);
+  g_test_add_func ("/gloss/kill/large-merge", test_large_merge);
 
   return g_test_run ();
 }
