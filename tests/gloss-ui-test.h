@@ -57,12 +57,16 @@ gloss_test_wait_frames (GtkWidget *widget,
   guint remaining = n_frames;
   gboolean timed_out = FALSE;
   guint timeout = g_timeout_add (5000, gloss_test_timeout_cb, &timed_out);
+  guint tick = gtk_widget_add_tick_callback (widget, gloss_test_tick_cb, &remaining, NULL);
 
-  gtk_widget_add_tick_callback (widget, gloss_test_tick_cb, &remaining, NULL);
   while (remaining > 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
     g_source_remove (timeout);
+  /* On a timeout the callback is still there, and must not outlive
+   * @remaining (a slow machine, or AddressSanitizer, gets there). */
+  if (remaining > 0)
+    gtk_widget_remove_tick_callback (widget, tick);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
