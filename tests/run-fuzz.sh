@@ -5,6 +5,9 @@
 #
 #   tests/run-fuzz.sh [SECONDS] [TARGET…]      targets: open xml refi text
 #
+# FUZZ_JOBS=2 runs two targets at a time, each on its own core;
+# FUZZ_BUILD_DIR=DIR builds in DIR instead of _fuzz.
+#
 # Seeds come from the test files (made afresh in _fuzz/seeds/); what the
 # fuzzer learns stays in _fuzz/corpus/; crashes go to _fuzz/crashes/ and
 # make the script fail.  A crash, once fixed, is kept as a case of the
@@ -18,7 +21,7 @@ root=$PWD
 seconds=${1:-60}
 [ $# -gt 0 ] && shift
 targets=${*:-open xml refi text}
-build=$root/_fuzz
+build=${FUZZ_BUILD_DIR:-$root/_fuzz}
 shared=$root/../shared
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -116,25 +119,68 @@ done
 # Fuzzing
 # ---------------------------------------------------------------------------
 
-status=0
-for t in $targets; do
+# Each target fuzzes on its own core: FUZZ_JOBS of them at a time
+# (default 1).  Its log is _fuzz/fuzz-TARGET.log.
+jobs=${FUZZ_JOBS:-1}
+
+# The harnesses write their projects under TMPDIR: in memory when there is
+# a tmpfs, since every commit's fsync would otherwise cost more than the
+# parsing the fuzzer is after.
+if fuzz_tmp=$(mktemp -d -p /dev/shm gloss-fuzz-XXXXXX 2>/dev/null); then
+  trap 'rm -rf "$work" "$fuzz_tmp"' EXIT
+  export TMPDIR="$fuzz_tmp"
+fi
+
+fuzz_one () {
+  t=$1
   case $t in
     open) max_len=262144 ;;
     *) max_len=65536 ;;
   esac
   mkdir -p "$build/corpus/$t"
-  log=$build/fuzz-$t.log
-  if ! "$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -max_len="$max_len" \
+  if "$build/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -max_len="$max_len" \
        -timeout=30 -rss_limit_mb=2560 -print_final_stats=1 \
        -artifact_prefix="$build/crashes/$t-" \
-       "$build/corpus/$t" "$seeds/$t" > "$log" 2>&1; then
-    status=1
-    echo "fuzz-$t: FAILED, see $log and $build/crashes/"
+       "$build/corpus/$t" "$seeds/$t" > "$build/fuzz-$t.log" 2>&1; then
+    echo 0 > "$build/fuzz-$t.status"
+  else
+    echo 1 > "$build/fuzz-$t.status"
   fi
+}
+
+# One line per target; FALSE (and the end of its log) when it failed.
+report_one () {
+  t=$1
+  log=$build/fuzz-$t.log
   stats=$(grep -E '^#[0-9]+' "$log" | tail -1 | sed -E 's/^#([0-9]+)[^c]*cov: ([0-9]+) ft: ([0-9]+).*/\1 \2 \3/')
   runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}')
   set -- $stats
   printf 'fuzz-%-5s %6s s  %9s executions  cov %6s  ft %6s  corpus %s\n' "$t" "$seconds" \
-    "${runs:-$1}" "${2:-?}" "${3:-?}" "$(ls "$build/corpus/$t" | wc -l)"
+    "${runs:-${1:-?}}" "${2:-?}" "${3:-?}" "$(ls "$build/corpus/$t" | wc -l)"
+  if [ "$(cat "$build/fuzz-$t.status")" != 0 ]; then
+    echo "fuzz-$t: FAILED, see $log and $build/crashes/:"
+    tail -n 40 "$log" | sed 's/^/  /'
+    return 1
+  fi
+  return 0
+}
+
+status=0
+set -- $targets
+while [ $# -gt 0 ]; do
+  batch=""
+  pids=""
+  while [ $# -gt 0 ] && [ "$(echo $batch | wc -w)" -lt "$jobs" ]; do
+    fuzz_one "$1" &
+    pids="$pids $!"
+    batch="$batch $1"
+    shift
+  done
+  for pid in $pids; do
+    wait "$pid"
+  done
+  for t in $batch; do
+    report_one "$t" || status=1
+  done
 done
 exit $status
