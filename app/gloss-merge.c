@@ -658,6 +658,24 @@ doc_text_free (DocText *doc)
   g_free (doc);
 }
 
+/* Where code point @offset (0 ≤ @offset ≤ length) starts. */
+static const char *
+doc_text_at (const DocText *doc,
+             gint64         offset)
+{
+  const char *p;
+
+  if (offset >= doc->length)
+    return doc->text + doc->bytes;
+
+  p = doc->text + g_array_index (doc->marks, gsize, offset / TEXT_STRIDE);
+  for (gint64 i = 0; i < offset % TEXT_STRIDE; i++)
+    p = g_utf8_next_char (p);
+
+  return p;
+}
+
+/* The quote is exactly the text's bytes from @start to @end. */
 static gboolean
 doc_text_quote_matches (const DocText *doc,
                         gint64         start,
@@ -665,20 +683,15 @@ doc_text_quote_matches (const DocText *doc,
                         const char    *quote,
                         gsize          quote_bytes)
 {
-  const char *p;
+  const char *p, *q;
 
   if (quote == NULL || start < 0 || end <= start || end > doc->length)
     return FALSE;
 
-  p = doc->text + g_array_index (doc->marks, gsize, start / TEXT_STRIDE);
-  for (gint64 i = 0; i < start % TEXT_STRIDE; i++)
-    p = g_utf8_next_char (p);
+  p = doc_text_at (doc, start);
+  q = doc_text_at (doc, end);
 
-  if ((gsize) (doc->text + doc->bytes - p) < quote_bytes ||
-      memcmp (p, quote, quote_bytes) != 0)
-    return FALSE;
-
-  return g_utf8_strlen (quote, quote_bytes) == end - start;
+  return (gsize) (q - p) == quote_bytes && memcmp (p, quote, quote_bytes) == 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1526,10 +1539,11 @@ target_text (Merge    *m,
              gint64    document,
              GError  **error)
 {
-  static const char sql[] = "SELECT text, length FROM document WHERE id = ?";
+  static const char sql[] = "SELECT text FROM document WHERE id = ?";
   g_autoptr(MergeStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   DocText *doc = g_hash_table_lookup (m->texts, &document);
+  const char *p;
   gint64 i = 0;
 
   if (doc != NULL)
@@ -1549,17 +1563,18 @@ target_text (Merge    *m,
     }
 
   doc = g_new0 (DocText, 1);
-  doc->bytes = sqlite3_column_bytes (stmt, 0);
-  doc->text = g_strndup (column_text (stmt, 0), doc->bytes);
-  doc->length = sqlite3_column_int64 (stmt, 1);
+  doc->text = g_strndup (column_text (stmt, 0), sqlite3_column_bytes (stmt, 0));
   doc->marks = g_array_new (FALSE, FALSE, sizeof (gsize));
-  for (const char *p = doc->text; *p != '\0'; p = g_utf8_next_char (p), i++)
+  for (p = doc->text; *p != '\0'; p = g_utf8_next_char (p), i++)
     if (i % TEXT_STRIDE == 0)
       {
         gsize offset = p - doc->text;
 
         g_array_append_val (doc->marks, offset);
       }
+  /* As counted, not as the row says: no offset can point past the text. */
+  doc->bytes = p - doc->text;
+  doc->length = i;
   g_hash_table_insert (m->texts, g_memdup2 (&document, sizeof document), doc);
 
   return doc;
