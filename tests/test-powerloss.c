@@ -401,12 +401,12 @@ add_marked (GlossProject *project,
                                        G_N_ELEMENTS (codes), note, NULL, error) > 0;
 }
 
-/* A known defect, while it lasts: the engine passes SQLite's own words
- * ("database or disk is full", "disk I/O error") on as the message, or
- * names its internal step ("The disk is full (span index)").  The fix is
- * in app/gloss-project.c (set_db_error, exec_sql).  While the defect
- * lasts the check below shows as TODO; once fixed it fails until this
- * is set to NULL, so the mark stays true. */
+/* A known defect of these messages, when there is one, is named here:
+ * the check below then shows as TODO while it fails, and fails once it
+ * passes until this is set back to NULL, so the mark stays true.  (The
+ * last one: SQLite's own words, "database or disk is full" or "disk I/O
+ * error", passed on as the message, or an internal step named, as in
+ * "The disk is full (span index)"; fixed in gloss-project.c.) */
 static const char *const vague_messages_defect = NULL;
 
 /* A message a user can act on says what happened and what to do, in
