@@ -764,6 +764,166 @@ test_add_spans (ViewFixture   *fixture,
   g_assert_false (gloss_text_view_has_annotation (fixture->view, 2));
 }
 
+/* A paragraph long enough to wrap over several lines, a span crossing
+ * them: its band runs from its first character to the end of each line it
+ * crosses and on from the start of the next, and stops at its last
+ * character, with two spans of one colour in a row drawn as one. */
+static void
+test_wrapped_span (ViewFixture   *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("Question?\n\n");
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  GtkTextBuffer *buffer;
+  GlossTextSpan long_span, next;
+  GdkRectangle first, last, before, after, probe;
+  GdkRGBA background;
+  gint64 start, end;
+  guint n_lines = 0;
+  int previous_y = -1;
+
+  if (skip_without_display ())
+    return;
+
+  for (guint i = 0; i < 60; i++)
+    g_string_append (text, "Pakistan and Russia talk about energy. ");
+  g_string_append (text, "\n");
+  gloss_text_view_set_document (fixture->view, text->str, NULL);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (fixture->view));
+
+  /* From inside the second word to inside a word some lines further. */
+  start = 11 + 10;
+  end = start + 300;
+  long_span = make_span (start, end, 1, 0, "#e01b24", "Russia");
+  next = make_span (end, end + 9, 2, 0, "#e01b24", "Russia");
+  g_array_append_val (spans, long_span);
+  g_array_append_val (spans, next);
+  gloss_text_view_set_spans (fixture->view, spans);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+
+  iter_rect (fixture->view, start, &first);
+  iter_rect (fixture->view, end - 1, &last);
+  g_assert_cmpint (last.y, >, first.y);
+  iter_rect (fixture->view, start - 1, &before);
+  iter_rect (fixture->view, end + 9, &after);
+  {
+    int rgb[3];
+
+    /* Under the question: nothing is drawn there. */
+    iter_rect (fixture->view, 2, &probe);
+    gloss_test_pixel (pixels, probe.x + 1, probe.y + probe.height + BAND_TOP + 1, rgb);
+    background = (GdkRGBA) { rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0, 1.0 };
+  }
+
+  /* Every character of the span, on every line, has the band under it. */
+  for (gint64 offset = start; offset < end + 9; offset++)
+    {
+      GtkTextIter iter;
+
+      gtk_text_buffer_get_iter_at_offset (buffer, &iter, (int) offset);
+      if (g_unichar_isspace (gtk_text_iter_get_char (&iter)))
+        continue;
+      iter_rect (fixture->view, offset, &probe);
+      if (probe.y != previous_y)
+        {
+          n_lines++;
+          previous_y = probe.y;
+        }
+      assert_pixel_near (pixels, probe.x + probe.width / 2, probe.y + probe.height + BAND_TOP + 1,
+                         &long_span.color, 12);
+    }
+  g_assert_cmpuint (n_lines, >=, 3);
+
+  /* And nothing before or after it. */
+  assert_pixel_near (pixels, before.x + before.width / 2, before.y + before.height + BAND_TOP + 1, &background, 6);
+  assert_pixel_near (pixels, after.x + after.width - 1, after.y + after.height + BAND_TOP + 1, &background, 6);
+}
+
+/* A long document scrolled far down: what comes into view is painted
+ * where its text is, whether it was measured ahead of the scroll or in
+ * the frame that shows it. */
+static void
+test_scrolled_spans (ViewFixture   *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  GtkAdjustment *adjustment;
+  const char *colors[] = { "#e01b24", "#1c71d8", "#26a269" };
+  guint n_paragraphs = 400;
+
+  if (skip_without_display ())
+    return;
+
+  for (guint i = 0; i < n_paragraphs; i++)
+    g_string_append_printf (text, "Paragraph %04u says that trade, energy and a railway changed everything "
+                                  "between the two countries over the years.\n\n", i);
+  gloss_text_view_set_document (fixture->view, text->str, NULL);
+
+  /* In each paragraph, "trade" and "railway" in the paragraph's colour. */
+  for (guint i = 0; i < n_paragraphs; i++)
+    {
+      gint64 base = (gint64) i * (g_utf8_strlen (text->str, -1) / n_paragraphs);
+      GlossTextSpan trade = make_span (base + 25, base + 30, 1 + 2 * i, 0, colors[i % 3], "trade");
+      GlossTextSpan railway = make_span (base + 44, base + 51, 2 + 2 * i, 1, colors[(i + 1) % 3], "railway");
+
+      g_array_append_val (spans, trade);
+      g_array_append_val (spans, railway);
+    }
+  gloss_text_view_set_spans (fixture->view, spans);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (fixture->view));
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+
+  /* Down a page at a time, letting the view measure ahead in between,
+   * then a jump far down. */
+  for (guint step = 0; step < 6; step++)
+    {
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment)
+                                            + gtk_adjustment_get_page_size (adjustment));
+      gloss_test_wait_frames (GTK_WIDGET (fixture->view), 2);
+      gloss_test_wait_ms (20);
+    }
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr(GlossTestPixels) pixels = NULL;
+      GdkRectangle visible;
+      GtkTextIter top;
+      guint checked = 0;
+      int paragraph;
+
+      if (round == 1)
+        {
+          gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) * 0.7);
+          gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+        }
+
+      pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+      gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (fixture->view), &visible);
+      gtk_text_view_get_line_at_y (GTK_TEXT_VIEW (fixture->view), &top, visible.y, NULL);
+      paragraph = gtk_text_iter_get_line (&top) / 2 + 1;
+
+      for (int i = paragraph; i < paragraph + 4 && i < (int) n_paragraphs; i++)
+        {
+          const GlossTextSpan *trade = &g_array_index (spans, GlossTextSpan, 2 * i);
+          const GlossTextSpan *railway = &g_array_index (spans, GlossTextSpan, 2 * i + 1);
+          GdkRectangle a, b;
+
+          iter_rect (fixture->view, trade->start + 2, &a);
+          iter_rect (fixture->view, railway->start + 3, &b);
+          if (b.y + b.height + 12 >= gtk_widget_get_height (GTK_WIDGET (fixture->view)))
+            break;
+          assert_pixel_near (pixels, a.x + a.width / 2, a.y + a.height + BAND_TOP + 1, &trade->color, 12);
+          assert_pixel_near (pixels, b.x + b.width / 2, b.y + b.height + BAND_TOP + 1 + BAND_HEIGHT + BAND_GAP,
+                             &railway->color, 12);
+          checked++;
+        }
+      g_assert_cmpuint (checked, >=, 2);
+    }
+}
+
 /* The first window's view of the sample project: text, speaker styling and
  * the example highlights from the project file. */
 static void
@@ -915,6 +1075,10 @@ main (int   argc,
               view_fixture_set_up, test_update_annotation, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/add-spans", ViewFixture, NULL,
               view_fixture_set_up, test_add_spans, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/wrapped-span", ViewFixture, NULL,
+              view_fixture_set_up, test_wrapped_span, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/scrolled-spans", ViewFixture, NULL,
+              view_fixture_set_up, test_scrolled_spans, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/sample-project", ViewFixture, NULL,
               view_fixture_set_up, test_sample_project, view_fixture_tear_down);
 

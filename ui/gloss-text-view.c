@@ -78,6 +78,41 @@ typedef struct
   gint64 end;
 } RangeKey;
 
+/* One display line, measured once: where it starts and ends, and its
+ * ink from its first character to its last glyph.  A span's rectangle
+ * on a line it crosses whole needs nothing more, so a span over two
+ * lines costs two lookups of a character's position, not six. */
+typedef struct
+{
+  gint64   start;
+  gint64   end;       /* the next display line's start */
+  int      line;      /* the paragraph (buffer line) */
+  int      y_rel;     /* its top relative to the paragraph's top */
+  int      y;         /* its top now, once listed by measure_lines() */
+  int      height;
+  int      x0;        /* left edge of its first character */
+  int      x1;        /* right edge of its last glyph; a newline has none */
+  gboolean regular;   /* its last character is on it too */
+} DisplayLine;
+
+/* A span on screen, with its rectangles in GlossTextView.scene_rects. */
+typedef struct
+{
+  const SpanInfo *info;
+  guint           first;
+  guint           n_rects;
+} SceneSpan;
+
+/* A band rectangle waiting to be drawn: bands of one row are merged where
+ * one colour continues. */
+typedef struct
+{
+  int            row;     /* the band row's top: rows never overlap */
+  guint          order;   /* drawing order within the frame */
+  graphene_rect_t rect;
+  const GdkRGBA *color;
+} Band;
+
 G_DECLARE_FINAL_TYPE (GlossTextGutter, gloss_text_gutter, GLOSS, TEXT_GUTTER, GtkWidget)
 
 struct _GlossTextGutter
@@ -110,8 +145,29 @@ struct _GlossTextView
   GArray          *rects;      /* LineRect, reused */
   GHashTable      *geometry;   /* RangeKey → GArray of LineRect: kept while the layout's width stays */
   GHashTable      *para_tops;  /* paragraph → its top in this frame */
+  GHashTable      *lines;      /* start offset → DisplayLine: kept like geometry */
+  GArray          *frame_lines; /* DisplayLine on screen in this frame, in order */
   gint64           para_frame;
   int              layout_width;
+
+  /* What is on screen, worked out once a frame for the text and the
+   * margin: valid while the frame, the scroll position and the spans'
+   * generation stay. */
+  GArray          *scene;        /* SceneSpan, by start */
+  GArray          *scene_rects;  /* LineRect */
+  GArray          *bands;        /* Band, reused */
+  gint64           scene_frame;
+  guint            scene_generation;
+  GdkRectangle     scene_visible;
+  gint64           scene_start;
+  guint            generation;   /* bumped by every change of spans or geometry */
+  gint64           range_frame;  /* get_visible_range()'s answer, kept for its frame */
+  guint            range_generation;
+  GdkRectangle     range_visible;
+  gint64           range_start;
+  gint64           range_end;
+  GArray          *ahead_lines;  /* DisplayLine, reused while measuring ahead */
+  guint            ahead_id;
 
   gint64           selected;
   guint            n_bands;
@@ -185,7 +241,11 @@ get_iter (GlossTextView *self,
   gtk_text_buffer_get_iter_at_offset (buffer, iter, (int) CLAMP (offset, 0, G_MAXINT));
 }
 
-/* The offsets of the paragraphs at least partly on screen. */
+static gint64 frame_counter (GlossTextView *self);
+
+/* The offsets of the display lines at least partly on screen, bands
+ * included: a long paragraph reaching far above or below the screen
+ * costs nothing for its lines out of sight. */
 static void
 get_visible_range (GlossTextView *self,
                    gint64        *start,
@@ -193,17 +253,38 @@ get_visible_range (GlossTextView *self,
                    GdkRectangle  *visible)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
+  int below = MAX (gtk_text_view_get_pixels_below_lines (view), gtk_text_view_get_pixels_inside_wrap (view));
+  gint64 frame = frame_counter (self);
   GtkTextIter top, bottom;
 
   gtk_text_view_get_visible_rect (view, visible);
-  gtk_text_view_get_line_at_y (view, &top, visible->y, NULL);
-  gtk_text_view_get_line_at_y (view, &bottom, visible->y + visible->height, NULL);
-  if (!gtk_text_iter_ends_line (&bottom))
-    gtk_text_iter_forward_to_line_end (&bottom);
+
+  /* The text, the margin and the speakers ask in every frame. */
+  if (frame == self->range_frame && frame != -1 && self->range_generation == self->generation
+      && gdk_rectangle_equal (visible, &self->range_visible))
+    {
+      *start = self->range_start;
+      *end = self->range_end;
+      return;
+    }
+
+  /* The line whose bands show at the top begins up to its spacing above. */
+  gtk_text_view_get_iter_at_location (view, &top, visible->x, MAX (0, visible->y - below - 1));
+  gtk_text_view_backward_display_line_start (view, &top);
+
+  gtk_text_view_get_iter_at_location (view, &bottom, visible->x + MAX (visible->width, 1) - 1,
+                                      visible->y + MAX (visible->height, 1) - 1);
+  gtk_text_view_forward_display_line_end (view, &bottom);
   gtk_text_iter_forward_char (&bottom);
 
   *start = gtk_text_iter_get_offset (&top);
   *end = gtk_text_iter_get_offset (&bottom);
+
+  self->range_frame = frame;
+  self->range_generation = self->generation;
+  self->range_visible = *visible;
+  self->range_start = *start;
+  self->range_end = *end;
 }
 
 static int
@@ -325,9 +406,12 @@ range_key_equal (gconstpointer a,
 static void
 forget_geometry (GlossTextView *self)
 {
+  g_hash_table_remove_all (self->lines);
+  g_array_set_size (self->frame_lines, 0);
   g_hash_table_remove_all (self->geometry);
   g_hash_table_remove_all (self->para_tops);
   self->para_frame = -1;
+  self->generation++;
 }
 
 /* The top of @line in this frame.  Paragraph tops move as GTK validates
@@ -358,11 +442,208 @@ paragraph_top_now (GlossTextView *self,
   return top;
 }
 
+/* The display line starting at @start, measured. */
+static DisplayLine *
+measure_display_line (GlossTextView *self,
+                      gint64         start)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  DisplayLine *line = g_new0 (DisplayLine, 1);
+  GtkTextIter iter, next, last_char;
+  GdkRectangle first, last;
+  gboolean more;
+
+  get_iter (self, start, &iter);
+  gtk_text_view_get_iter_location (view, &iter, &first);
+  next = iter;
+  more = gtk_text_view_forward_display_line (view, &next);
+
+  line->start = start;
+  line->end = more ? gtk_text_iter_get_offset (&next)
+                   : gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (view));
+  line->end = MAX (line->end, start + 1);
+  line->line = gtk_text_iter_get_line (&iter);
+  line->y_rel = first.y - paragraph_top (self, &iter);
+  line->height = first.height;
+  line->x0 = first.x;
+
+  get_iter (self, line->end - 1, &last_char);
+  gtk_text_view_get_iter_location (view, &last_char, &last);
+  line->x1 = gtk_text_iter_ends_line (&last_char) ? last.x : last.x + last.width;
+  line->regular = last.y == first.y && gtk_text_iter_get_line (&last_char) == line->line;
+
+  return line;
+}
+
+/* Lists in @lines the display lines from @start on, measured or from the
+ * cache, with their tops now, until @end or, when @bottom is not -1,
+ * until one starts below @bottom.  Returns the offset after the last. */
+static gint64
+measure_lines (GlossTextView *self,
+               gint64         start,
+               gint64         end,
+               int            bottom,
+               GArray        *lines)
+{
+  gint64 length = gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self)));
+
+  g_array_set_size (lines, 0);
+  while (start < end && start < length)
+    {
+      DisplayLine *line = g_hash_table_lookup (self->lines, &start);
+      DisplayLine now;
+
+      if (line == NULL)
+        {
+          line = measure_display_line (self, start);
+          g_hash_table_insert (self->lines, &line->start, line);
+        }
+
+      now = *line;
+      now.y = paragraph_top_now (self, line->line) + line->y_rel;
+      if (bottom != -1 && now.y > bottom)
+        break;
+      g_array_append_val (lines, now);
+      start = line->end;
+    }
+
+  return start;
+}
+
+/* The line of @lines holding @offset, or NULL. */
+static const DisplayLine *
+find_line (GArray *lines,
+           gint64  offset,
+           guint  *index)
+{
+  guint lo = 0, hi = lines->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (lines, DisplayLine, mid).end <= offset)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  if (lo >= lines->len || g_array_index (lines, DisplayLine, lo).start > offset)
+    return NULL;
+  *index = lo;
+  return &g_array_index (lines, DisplayLine, lo);
+}
+
+/* collect_line_rects() for a range within @lines: the position of a
+ * character is looked up only where the range starts or ends inside a
+ * line.  Returns FALSE, with @rects untouched, when a
+ * line is not regular or a position does not fall where its line says;
+ * the caller then measures the slow way. */
+static gboolean
+rects_from_lines (GlossTextView *self,
+                  GArray        *lines,
+                  gint64         start,
+                  gint64         end,
+                  GArray        *rects)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  const DisplayLine *first_line, *last_line;
+  guint first_index = 0, last_index = 0;
+  int x_start = 0, x_end = 0;
+
+  first_line = find_line (lines, start, &first_index);
+  last_line = find_line (lines, end - 1, &last_index);
+  if (first_line == NULL || last_line == NULL)
+    return FALSE;
+
+  for (guint i = first_index; i <= last_index; i++)
+    if (!g_array_index (lines, DisplayLine, i).regular)
+      return FALSE;
+
+  if (start > first_line->start)
+    {
+      GdkRectangle location;
+      GtkTextIter iter;
+
+      get_iter (self, start, &iter);
+      gtk_text_view_get_iter_location (view, &iter, &location);
+      if (location.y != first_line->y)
+        return FALSE;
+      x_start = location.x;
+    }
+  else
+    x_start = first_line->x0;
+
+  if (end < last_line->end)
+    {
+      GdkRectangle location;
+      GtkTextIter iter;
+
+      get_iter (self, end - 1, &iter);
+      gtk_text_view_get_iter_location (view, &iter, &location);
+      if (location.y != last_line->y)
+        return FALSE;
+      x_end = gtk_text_iter_ends_line (&iter) ? location.x : location.x + location.width;
+    }
+  else
+    x_end = last_line->x1;
+
+  g_array_set_size (rects, 0);
+  for (guint i = first_index; i <= last_index; i++)
+    {
+      const DisplayLine *line = &g_array_index (lines, DisplayLine, i);
+      int x0 = i == first_index ? x_start : line->x0;
+      int x1 = i == last_index ? x_end : line->x1;
+      LineRect r = { { x0, line->y, x1 - x0, line->height }, line->line, line->y_rel };
+
+      if (x1 > x0)
+        g_array_append_val (rects, r);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+is_far (gpointer key,
+        gpointer value,
+        gpointer user_data)
+{
+  const gint64 *near = user_data;
+  const gint64 *start = key;   /* RangeKey and DisplayLine both begin with their start */
+
+  return *start < near[0] || *start >= near[1];
+}
+
+/* Keeps the caches of lines and rectangles bounded on a long scroll
+ * through a big document: what is far from the screen goes first. */
+static void
+trim_caches (GlossTextView *self,
+             gint64         vis_start,
+             gint64         vis_end)
+{
+  gint64 near[2];
+
+  if (g_hash_table_size (self->geometry) <= 20000 && g_hash_table_size (self->lines) <= 20000)
+    return;
+
+  near[0] = vis_start - 4 * MAX (vis_end - vis_start, 1);
+  near[1] = vis_end + 4 * MAX (vis_end - vis_start, 1);
+  g_hash_table_foreach_remove (self->geometry, is_far, near);
+  g_hash_table_foreach_remove (self->lines, is_far, near);
+
+  /* Still too many near the screen (a huge screen): start again. */
+  if (g_hash_table_size (self->geometry) > 20000)
+    g_hash_table_remove_all (self->geometry);
+  if (g_hash_table_size (self->lines) > 20000)
+    g_hash_table_remove_all (self->lines);
+}
+
 /* The rectangles of [start, end) as they are now: measured once, then
  * taken from the cache and moved with their paragraphs.  Valid until the
  * next call. */
 static GArray *
 range_geometry (GlossTextView *self,
+                GArray        *lines,
                 gint64         start,
                 gint64         end)
 {
@@ -371,12 +652,9 @@ range_geometry (GlossTextView *self,
 
   if (rects == NULL)
     {
-      /* Bounded: a long scroll through a big document must not pile up. */
-      if (g_hash_table_size (self->geometry) > 20000)
-        g_hash_table_remove_all (self->geometry);
-
       rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
-      collect_line_rects (self, start, end, rects);
+      if (end <= start || !rects_from_lines (self, lines, start, end, rects))
+        collect_line_rects (self, start, end, rects);
       g_hash_table_insert (self->geometry, g_memdup2 (&key, sizeof key), rects);
       return rects;
     }
@@ -496,46 +774,281 @@ append_rect (GtkSnapshot   *snapshot,
   gtk_snapshot_append_color (snapshot, &c, &GRAPHENE_RECT_INIT (x, y, width, height));
 }
 
+static gint64
+frame_counter (GlossTextView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  return clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+}
+
+/* Appends to @scene and @scene_rects the spans of @found clipped to
+ * [start, end), with their rectangles. */
+static void
+add_to_scene (GlossTextView *self,
+              GPtrArray     *found,
+              GArray        *lines,
+              gint64         start,
+              gint64         end,
+              GArray        *scene,
+              GArray        *scene_rects)
+{
+  gint64 last_start = -1, last_end = -1;
+  guint first_rect = 0, n_rects = 0;
+
+  for (guint i = 0; i < found->len; i++)
+    {
+      const SpanInfo *info = g_ptr_array_index (found, i);
+      gint64 a = MAX (info->span.start, start);
+      gint64 b = MIN (info->span.end, end);
+      SceneSpan scene_span = { info, 0, 0 };
+
+      /* Spans of one annotation share their range: measure it once. */
+      if (a != last_start || b != last_end)
+        {
+          GArray *rects = range_geometry (self, lines, a, b);
+
+          last_start = a;
+          last_end = b;
+          first_rect = scene_rects->len;
+          g_array_append_vals (scene_rects, rects->data, rects->len);
+          n_rects = rects->len;
+        }
+
+      scene_span.first = first_rect;
+      scene_span.n_rects = n_rects;
+      if (n_rects > 0)
+        g_array_append_val (scene, scene_span);
+    }
+}
+
+static gboolean measure_ahead_cb (gpointer user_data);
+
+/* The spans on screen and their rectangles, worked out once a frame for
+ * the text and the margin both.  Rectangles of lines out of sight are
+ * left out, except for what the margin's stripes need: a span's first
+ * and last line on screen. */
+static GArray *
+get_scene (GlossTextView *self)
+{
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  gint64 frame = frame_counter (self);
+  GPtrArray *found;
+
+  gtk_text_view_get_visible_rect (GTK_TEXT_VIEW (self), &visible);
+  if (frame == self->scene_frame && frame != -1 && self->scene_generation == self->generation
+      && gdk_rectangle_equal (&visible, &self->scene_visible))
+    return self->scene;
+
+  g_array_set_size (self->scene, 0);
+  g_array_set_size (self->scene_rects, 0);
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+  self->scene_frame = frame;
+  self->scene_generation = self->generation;
+  self->scene_visible = visible;
+  self->scene_start = vis_start;
+
+  found = query_spans (self, vis_start, vis_end);
+  if (found->len == 0)
+    return self->scene;
+
+  trim_caches (self, vis_start, vis_end);
+  measure_lines (self, vis_start, vis_end, -1, self->frame_lines);
+  add_to_scene (self, found, self->frame_lines, vis_start, vis_end, self->scene, self->scene_rects);
+
+  /* What a scroll shows next is measured while the window is idle. */
+  if (self->ahead_id == 0)
+    self->ahead_id = g_idle_add_full (G_PRIORITY_LOW, measure_ahead_cb, self, NULL);
+
+  return self->scene;
+}
+
+/* Measures the lines and spans of the page below the screen and of the
+ * page above it, so the frames of a scroll find them measured: a frame
+ * then only draws.  The spans measured are those wholly in the page, the
+ * ranges a frame showing them will ask for. */
+static gboolean
+measure_ahead_cb (gpointer user_data)
+{
+  GlossTextView *self = user_data;
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  GdkRectangle visible;
+  gint64 vis_start, vis_end;
+  GtkTextIter iter;
+
+  self->ahead_id = 0;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;
+
+  get_visible_range (self, &vis_start, &vis_end, &visible);
+
+  /* Paragraphs may have moved since the frame: take their tops afresh. */
+  g_hash_table_remove_all (self->para_tops);
+  self->para_frame = -1;
+
+  for (int side = 0; side < 2; side++)
+    {
+      gint64 start, end;
+      GPtrArray *found;
+
+      if (side == 0)
+        {
+          start = vis_end;
+          end = measure_lines (self, start, G_MAXINT64, visible.y + 2 * visible.height, self->ahead_lines);
+        }
+      else
+        {
+          gtk_text_view_get_iter_at_location (view, &iter, visible.x, MAX (0, visible.y - visible.height));
+          gtk_text_view_backward_display_line_start (view, &iter);
+          start = gtk_text_iter_get_offset (&iter);
+          end = measure_lines (self, start, vis_start, -1, self->ahead_lines);
+        }
+      if (end <= start)
+        continue;
+
+      found = query_spans (self, start, end);
+      for (guint i = 0; i < found->len; i++)
+        {
+          const SpanInfo *info = g_ptr_array_index (found, i);
+
+          if (info->span.start >= start && info->span.end <= end)
+            range_geometry (self, self->ahead_lines, info->span.start, info->span.end);
+        }
+    }
+
+  g_hash_table_remove_all (self->para_tops);
+  self->para_frame = -1;
+  return G_SOURCE_REMOVE;
+}
+
+static const LineRect *
+scene_rect (GlossTextView   *self,
+            const SceneSpan *scene_span,
+            guint            i)
+{
+  return &g_array_index (self->scene_rects, LineRect, scene_span->first + i);
+}
+
+static int
+compare_bands (gconstpointer a,
+               gconstpointer b)
+{
+  const Band *ba = a;
+  const Band *bb = b;
+
+  if (ba->row != bb->row)
+    return ba->row < bb->row ? -1 : 1;
+  return (ba->order > bb->order) - (ba->order < bb->order);
+}
+
+/* Draws the bands, merging those that continue one another in one
+ * colour: rows never overlap, and within a row the drawing order stays,
+ * so the picture is the same with fewer rectangles. */
+static void
+flush_bands (GlossTextView *self,
+             GtkSnapshot   *snapshot)
+{
+  Band *pending = NULL;
+
+  g_array_sort (self->bands, compare_bands);
+  for (guint i = 0; i < self->bands->len; i++)
+    {
+      Band *band = &g_array_index (self->bands, Band, i);
+
+      if (pending != NULL && pending->row == band->row
+          && gdk_rgba_equal (pending->color, band->color)
+          && pending->rect.origin.y == band->rect.origin.y
+          && pending->rect.size.height == band->rect.size.height
+          && band->rect.origin.x <= pending->rect.origin.x + pending->rect.size.width
+          && band->rect.origin.x + band->rect.size.width >= pending->rect.origin.x)
+        {
+          float x0 = MIN (pending->rect.origin.x, band->rect.origin.x);
+          float x1 = MAX (pending->rect.origin.x + pending->rect.size.width,
+                          band->rect.origin.x + band->rect.size.width);
+
+          pending->rect.origin.x = x0;
+          pending->rect.size.width = x1 - x0;
+          continue;
+        }
+
+      if (pending != NULL)
+        gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+      pending = band;
+    }
+  if (pending != NULL)
+    gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+  g_array_set_size (self->bands, 0);
+}
+
+/* The same for the margin's stripes, which continue downwards. */
+static void
+flush_stripes (GlossTextView *self,
+               GtkSnapshot   *snapshot)
+{
+  Band *pending = NULL;
+
+  g_array_sort (self->bands, compare_bands);
+  for (guint i = 0; i < self->bands->len; i++)
+    {
+      Band *band = &g_array_index (self->bands, Band, i);
+
+      if (pending != NULL && pending->row == band->row
+          && gdk_rgba_equal (pending->color, band->color)
+          && pending->rect.origin.x == band->rect.origin.x
+          && pending->rect.size.width == band->rect.size.width
+          && band->rect.origin.y <= pending->rect.origin.y + pending->rect.size.height
+          && band->rect.origin.y + band->rect.size.height >= pending->rect.origin.y)
+        {
+          float y0 = MIN (pending->rect.origin.y, band->rect.origin.y);
+          float y1 = MAX (pending->rect.origin.y + pending->rect.size.height,
+                          band->rect.origin.y + band->rect.size.height);
+
+          pending->rect.origin.y = y0;
+          pending->rect.size.height = y1 - y0;
+          continue;
+        }
+
+      if (pending != NULL)
+        gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+      pending = band;
+    }
+  if (pending != NULL)
+    gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+  g_array_set_size (self->bands, 0);
+}
+
 static void
 snapshot_highlights (GlossTextView *self,
                      GtkSnapshot   *snapshot)
 {
   double tint_alpha = is_dark () ? 0.30 : 0.22;
-  GdkRectangle visible;
-  gint64 vis_start, vis_end;
-  gint64 last_start = -1, last_end = -1;
-  GArray *rects = NULL;
-  GPtrArray *found;
+  GArray *scene = get_scene (self);
+  const GdkRectangle *visible = &self->scene_visible;
+  int below = gtk_text_view_get_pixels_below_lines (GTK_TEXT_VIEW (self));
+  guint order = 0;
 
-  get_visible_range (self, &vis_start, &vis_end, &visible);
-  found = query_spans (self, vis_start, vis_end);
-
-  for (guint i = 0; i < found->len; i++)
+  g_array_set_size (self->bands, 0);
+  for (guint i = 0; i < scene->len; i++)
     {
-      const SpanInfo *info = g_ptr_array_index (found, i);
-      gint64 start = MAX (info->span.start, vis_start);
-      gint64 end = MIN (info->span.end, vis_end);
+      const SceneSpan *scene_span = &g_array_index (scene, SceneSpan, i);
+      const SpanInfo *info = scene_span->info;
       gboolean selected = info->span.annotation == self->selected && self->selected != 0;
 
-      /* Spans of one annotation share their range: measure it once. */
-      if (start != last_start || end != last_end)
+      for (guint j = 0; j < scene_span->n_rects; j++)
         {
-          rects = range_geometry (self, start, end);
-          last_start = start;
-          last_end = end;
-        }
-
-      for (guint j = 0; j < rects->len; j++)
-        {
-          const LineRect *line = &g_array_index (rects, LineRect, j);
+          const LineRect *line = scene_rect (self, scene_span, j);
+          Band band;
           int y, h;
+
+          /* Out of sight, bands included. */
+          if (line->rect.y > visible->y + visible->height
+              || line->rect.y + line->rect.height + below < visible->y)
+            continue;
 
           if (info->primary)
             append_rect (snapshot, &info->span.color, selected ? 0.50 : tint_alpha,
                          line->rect.x, line->rect.y, line->rect.width, line->rect.height);
-
-          y = band_y (self, line, info, &h);
-          append_rect (snapshot, &info->span.color, 1.0, line->rect.x, y, line->rect.width, h);
 
           if (selected && info->primary)
             {
@@ -551,8 +1064,20 @@ snapshot_highlights (GlossTextView *self,
                                                2);
               gtk_snapshot_append_border (snapshot, &outline, widths, colors);
             }
+
+          /* Bands sit below the text and its outline: drawn after the
+           * tints, they cover nothing the tints drew. */
+          y = band_y (self, line, info, &h);
+          band.row = line->rect.y + line->rect.height + BAND_TOP
+                     + (int) MIN (info->span.dimension, self->n_bands - 1) * (BAND_HEIGHT + BAND_GAP);
+          band.order = order++;
+          band.rect = GRAPHENE_RECT_INIT (line->rect.x, y, line->rect.width, h);
+          band.color = &info->span.color;
+          g_array_append_val (self->bands, band);
         }
     }
+
+  flush_bands (self, snapshot);
 }
 
 /* Gutters ----------------------------------------------------------------- */
@@ -715,31 +1240,28 @@ snapshot_stripes (GlossTextGutter *gutter,
   int lane_end[MAX_LANES];
   int next_label_y = G_MININT;
   int line_height = 0;
-  GdkRectangle visible;
-  gint64 vis_start, vis_end;
+  gint64 vis_start;
   GdkRGBA fg;
-  GPtrArray *found;
+  GArray *scene;
 
   get_fg_color (widget, &fg);
-  get_visible_range (self, &vis_start, &vis_end, &visible);
-  found = query_spans (self, vis_start, vis_end);
-  if (found->len == 0)
+  scene = get_scene (self);
+  vis_start = self->scene_start;
+  if (scene->len == 0)
     return;
 
   for (guint l = 0; l < MAX_LANES; l++)
     lane_end[l] = G_MININT;
 
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i < scene->len; i++)
     {
-      const SpanInfo *info = g_ptr_array_index (found, i);
-      GArray *rects = range_geometry (self, MAX (info->span.start, vis_start), MIN (info->span.end, vis_end));
+      const SceneSpan *scene_span = &g_array_index (scene, SceneSpan, i);
+      const SpanInfo *info = scene_span->info;
       const LineRect *first, *last;
       Stripe stripe = { info, 0, 0, MAX_LANES - 1 };
 
-      if (rects->len == 0)
-        continue;
-      first = &g_array_index (rects, LineRect, 0);
-      last = &g_array_index (rects, LineRect, rects->len - 1);
+      first = scene_rect (self, scene_span, 0);
+      last = scene_rect (self, scene_span, scene_span->n_rects - 1);
       stripe.y0 = gutter_y (gutter, first->rect.y);
       stripe.y1 = gutter_y (gutter, last->rect.y + last->rect.height);
 
@@ -756,16 +1278,25 @@ snapshot_stripes (GlossTextGutter *gutter,
     }
 
 
+  /* Lanes never overlap, so each lane can be drawn on its own, and where
+   * one colour continues down a lane it is one rectangle. */
+  g_array_set_size (self->bands, 0);
   for (guint i = 0; i < stripes->len; i++)
     {
       const Stripe *stripe = &g_array_index (stripes, Stripe, i);
       const SpanInfo *info = stripe->info;
       gboolean selected = self->selected != 0 && info->span.annotation == self->selected;
-      int x = 4 + (int) stripe->lane * STRIPE_PITCH;
+      Band band;
 
-      append_rect (snapshot, &info->span.color, 1.0, x, stripe->y0,
-                   selected ? STRIPE_WIDTH + 1 : STRIPE_WIDTH, MAX (stripe->y1 - stripe->y0, 2));
+      band.row = (int) stripe->lane;
+      band.order = i;
+      band.rect = GRAPHENE_RECT_INIT (4 + (int) stripe->lane * STRIPE_PITCH, stripe->y0,
+                                      selected ? STRIPE_WIDTH + 1 : STRIPE_WIDTH,
+                                      MAX (stripe->y1 - stripe->y0, 2));
+      band.color = &info->span.color;
+      g_array_append_val (self->bands, band);
     }
+  flush_stripes (self, snapshot);
 
   /* Where codes start, their names stacked beside the stripes, each after
    * a dot of its colour, as far down as the next group allows; what does
@@ -1150,6 +1681,13 @@ update_tag_colors (GlossTextView *self)
 }
 
 static void
+on_font_changed_cb (GlossTextView *self)
+{
+  forget_geometry (self);
+  queue_redraw (self);
+}
+
+static void
 on_dark_changed_cb (GlossTextView *self)
 {
   update_tag_colors (self);
@@ -1228,6 +1766,7 @@ gloss_text_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->vadjustment, self);
   g_clear_object (&self->vadjustment);
   g_clear_handle_id (&self->consolidate_id, g_source_remove);
+  g_clear_handle_id (&self->ahead_id, g_source_remove);
   if (self->scroll_tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
@@ -1257,6 +1796,12 @@ gloss_text_view_finalize (GObject *object)
   g_clear_pointer (&self->rects, g_array_unref);
   g_clear_pointer (&self->geometry, g_hash_table_unref);
   g_clear_pointer (&self->para_tops, g_hash_table_unref);
+  g_clear_pointer (&self->lines, g_hash_table_unref);
+  g_clear_pointer (&self->frame_lines, g_array_unref);
+  g_clear_pointer (&self->ahead_lines, g_array_unref);
+  g_clear_pointer (&self->scene, g_array_unref);
+  g_clear_pointer (&self->scene_rects, g_array_unref);
+  g_clear_pointer (&self->bands, g_array_unref);
   g_clear_pointer (&self->comparison, g_array_unref);
 
   G_OBJECT_CLASS (gloss_text_view_parent_class)->finalize (object);
@@ -1463,7 +2008,15 @@ gloss_text_view_init (GlossTextView *self)
   self->rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
   self->geometry = g_hash_table_new_full (range_key_hash, range_key_equal, g_free, (GDestroyNotify) g_array_unref);
   self->para_tops = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->lines = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->frame_lines = g_array_new (FALSE, FALSE, sizeof (DisplayLine));
+  self->ahead_lines = g_array_new (FALSE, FALSE, sizeof (DisplayLine));
+  self->range_frame = -1;
   self->para_frame = -1;
+  self->scene = g_array_new (FALSE, FALSE, sizeof (SceneSpan));
+  self->scene_rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
+  self->bands = g_array_new (FALSE, FALSE, sizeof (Band));
+  self->scene_frame = -1;
   self->n_bands = 3;
   self->zoom = 1.0;
   self->snap_to_words = TRUE;
@@ -1521,6 +2074,14 @@ gloss_text_view_init (GlossTextView *self)
   gtk_widget_add_controller (GTK_WIDGET (self), legacy);
 
   g_signal_connect (self, "notify::vadjustment", G_CALLBACK (on_vadjustment_notify_cb), NULL);
+  if (gtk_settings_get_default () != NULL)
+    {
+      /* Another font lays every line out again. */
+      g_signal_connect_object (gtk_settings_get_default (), "notify::gtk-font-name",
+                               G_CALLBACK (on_font_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (gtk_settings_get_default (), "notify::gtk-xft-dpi",
+                               G_CALLBACK (on_font_changed_cb), self, G_CONNECT_SWAPPED);
+    }
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark",
                            G_CALLBACK (on_dark_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (buffer, "mark-set", G_CALLBACK (on_buffer_mark_set_cb), self, 0);
@@ -1695,6 +2256,7 @@ static void
 rebuild (GlossTextView *self,
          GArray        *spans)
 {
+  self->generation++;
   g_ptr_array_set_size (self->layers, 0);
   g_ptr_array_add (self->layers, layer_new (spans));
 }
@@ -1820,6 +2382,7 @@ gloss_text_view_add_spans (GlossTextView *self,
     }
 
   g_ptr_array_add (self->layers, layer_new (infos));
+  self->generation++;
   if (self->layers->len > 32 && self->consolidate_id == 0)
     self->consolidate_id = g_idle_add_full (G_PRIORITY_LOW, consolidate_cb, self, NULL);
 
@@ -1912,6 +2475,7 @@ gloss_text_view_update_annotation (GlossTextView *self,
   g_array_sort (infos, compare_span_info);
   compute_groups (infos);
   g_hash_table_replace (self->overlay, g_memdup2 (&annotation, sizeof annotation), infos);
+  self->generation++;
 
   if (g_hash_table_size (self->overlay) > 256 && self->consolidate_id == 0)
     self->consolidate_id = g_idle_add_full (G_PRIORITY_LOW, consolidate_cb, self, NULL);
