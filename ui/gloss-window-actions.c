@@ -154,6 +154,8 @@ apply_op (GlossWindow *self,
           GlossOp     *op,
           gint64       affected)
 {
+  guint shown = self->n_shown;
+
   switch (op->kind)
     {
     case GLOSS_OP_ADD_ANNOTATION:
@@ -196,8 +198,10 @@ apply_op (GlossWindow *self,
       g_assert_not_reached ();
     }
 
-  _gloss_window_show_selected (self);
-  _gloss_window_update_actions (self);
+  /* Selecting a new annotation showed it already, and the actions with
+   * it: once is enough on the way to the frame that shows the tag. */
+  if (self->n_shown == shown)
+    _gloss_window_show_selected (self);
 }
 
 static gboolean

@@ -104,6 +104,7 @@ struct _GlossWindow
   gint64                popover_annotation;
   GHashTable           *count_labels;  /* gint64 document id → GtkLabel (borrowed) */
   GArray               *held_codes;    /* a tag held back until the annotator is named */
+  guint                 n_shown;       /* how often the inspector was brought in step */
   gboolean              held_replace;
 
   /* The workbench around the text (gloss-window-workbench.c) */

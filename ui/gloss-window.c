@@ -688,6 +688,7 @@ _gloss_window_show_selected (GlossWindow *self)
   g_autoptr(GArray) here = NULL;
   guint position = 0;
 
+  self->n_shown++;
   if (annotation == NULL)
     {
       gloss_inspector_clear (self->inspector);
