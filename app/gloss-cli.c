@@ -705,15 +705,27 @@ cmd_review (int argc, char **argv)
   return GLOSS_CLI_OK;
 }
 
-/* A non-empty -journal beside @path: a crash left a change half-written
- * there, with what undoes it. */
+/* A -journal beside @path that SQLite would roll back: a crash left a
+ * change half-written, with what undoes it.  As SQLite tells it: a
+ * regular file whose first byte is not zero (a zeroed header marks a
+ * journal that is done with). */
 static gboolean
 has_hot_journal (const char *path)
 {
   g_autofree char *journal = g_strconcat (path, "-journal", NULL);
   GStatBuf st;
+  FILE *file;
+  int first;
 
-  return g_lstat (journal, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0;
+  if (g_lstat (journal, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size == 0)
+    return FALSE;
+  file = g_fopen (journal, "rb");
+  if (file == NULL)
+    return FALSE;
+  first = fgetc (file);
+  fclose (file);
+
+  return first != EOF && first != 0;
 }
 
 /* Opens @path read-only for the check.  A file a crash left unfinished
