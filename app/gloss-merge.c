@@ -3377,9 +3377,11 @@ open_sources (Merge              *m,
 
   if (g_stat (target_path, &target_st) != 0)
     {
+      g_autofree char *shown = g_filename_display_name (target_path);
+
       g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_REPLACED,
                    _("“%s” was moved or deleted since Gloss opened it. Nothing was merged; "
-                     "open the file again."), target_path);
+                     "open the file again."), shown);
       return FALSE;
     }
 
@@ -3390,24 +3392,25 @@ open_sources (Merge              *m,
       GStatBuf st;
 
       g_ptr_array_add (m->sources, src);
-      src->path = g_strdup (paths[i]);
+      /* Messages and the report quote it: UTF-8 whatever its bytes. */
+      src->path = g_filename_display_name (paths[i]);
 
       if (g_stat (paths[i], &st) == 0 && st.st_dev == target_st.st_dev &&
           st.st_ino == target_st.st_ino)
         {
           g_set_error (error, GLOSS_MERGE_ERROR, GLOSS_MERGE_ERROR_SAME_FILE,
                        _("“%s” is the project being merged into. Name the other analysts' "
-                         "files. Nothing was merged."), paths[i]);
+                         "files. Nothing was merged."), src->path);
           return FALSE;
         }
 
       src->project = gloss_project_open (paths[i], GLOSS_OPEN_READ_ONLY, &local_error);
       if (src->project == NULL)
         {
-          if (strstr (local_error->message, paths[i]) != NULL)
+          if (strstr (local_error->message, src->path) != NULL)
             g_prefix_error (&local_error, _("Nothing was merged. "));
           else
-            g_prefix_error (&local_error, _("Nothing was merged. “%s”: "), paths[i]);
+            g_prefix_error (&local_error, _("Nothing was merged. “%s”: "), src->path);
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
