@@ -1898,9 +1898,9 @@ describe_version (const Version *v)
 {
   g_autofree char *base = g_path_get_basename (v->file);
 
-  return g_strdup_printf (v->deleted ? _("deleted %s, revision %" G_GINT64_FORMAT ", in %s")
-                                     : _("modified %s, revision %" G_GINT64_FORMAT ", in %s"),
-                          v->modified, v->revision, base);
+  return g_strdup_printf (v->deleted ? _("deleted %s, revision %lld, in %s")
+                                     : _("modified %s, revision %lld, in %s"),
+                          v->modified, (long long) v->revision, base);
 }
 
 static void
@@ -3282,9 +3282,10 @@ merge_annotation_rows (Merge    *m,
       if (!doc_text_quote_matches (text, s.start, s.end, s.quote, s.quote_bytes))
         {
           add_skipped (m->report, "annotation", s.uuid, src->path,
-                       g_strdup_printf (_("its quote “%.40s” does not match the text at [%"
-                                          G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")"),
-                                        s.quote != NULL ? s.quote : "", s.start, s.end));
+                       g_strdup_printf (_("its quote “%.40s” does not match the text at "
+                                          "[%lld, %lld)"),
+                                        s.quote != NULL ? s.quote : "", (long long) s.start,
+                                        (long long) s.end));
           m->report->annotations_skipped++;
           continue;
         }

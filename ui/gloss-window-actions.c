@@ -1441,12 +1441,12 @@ remove_document_action (GSimpleAction *action,
   heading = g_strdup_printf (_("Remove “%s”?"), document->title);
   if (document->n_annotations > 0)
     body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                         "Its %" G_GINT64_FORMAT " annotation will be removed with it. "
+                                         "Its %lld annotation will be removed with it. "
                                          "Undo (Ctrl+Z) brings both back.",
-                                         "Its %" G_GINT64_FORMAT " annotations will be removed with it. "
+                                         "Its %lld annotations will be removed with it. "
                                          "Undo (Ctrl+Z) brings them all back.",
                                          (gulong) document->n_annotations),
-                            document->n_annotations);
+                            (long long) document->n_annotations);
   else
     body = g_strdup (_("It has no annotations. Undo (Ctrl+Z) brings it back."));
 

@@ -467,10 +467,11 @@ make_document_row (GlossWindow         *self,
   gtk_widget_set_valign (count, GTK_ALIGN_CENTER);
 
   tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                          "%s\n%" G_GINT64_FORMAT " character · %" G_GINT64_FORMAT " annotation",
-                                          "%s\n%" G_GINT64_FORMAT " characters · %" G_GINT64_FORMAT " annotations",
+                                          "%s\n%lld characters · %lld annotation",
+                                          "%s\n%lld characters · %lld annotations",
                                           (gulong) document->n_annotations),
-                             document->title, document->length, document->n_annotations);
+                             document->title, (long long) document->length,
+                             (long long) document->n_annotations);
   gtk_widget_set_tooltip_text (row, tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
 
