@@ -924,6 +924,87 @@ test_scrolled_spans (ViewFixture   *fixture,
     }
 }
 
+/* Spans on lines of every kind the view lays out: a heading (larger), a
+ * question (heavier), a "Read more" line (smaller, italic), a line with a
+ * tab and one with ligatures.  Each band starts under its first character
+ * and ends under its last, wherever GTK puts them. */
+static void
+test_spans_follow_glyphs (ViewFixture   *fixture,
+                          gconstpointer  data)
+{
+  static const char text[] =
+    "A Heading About Trade\n"                                 /* 0–21 */
+    "\n"
+    "Which office handled the affluent traffic?\n"            /* 23–65 */
+    "\n"
+    "Column\tafter a tab, then official words.\n"            /* 67–107 */
+    "\n"
+    "Read more: the fifth office of the ministry\n";          /* 109–152 */
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_segment_free);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  g_autoptr(GlossTestPixels) pixels = NULL;
+  struct { gint64 start, end; GlossSegmentKind kind; } s[] = {
+    { 0, 21, GLOSS_SEGMENT_HEADING },
+    { 23, 65, GLOSS_SEGMENT_QUESTION },
+    { 67, 107, GLOSS_SEGMENT_ANSWER },
+    { 109, 152, GLOSS_SEGMENT_LINK },
+  };
+  /* "Heading", "office handled", "affluent traffic", "after a tab",
+   * "official", "fifth office" */
+  struct { gint64 start, end; } ranges[] = {
+    { 2, 9 }, { 29, 43 }, { 48, 64 }, { 74, 85 }, { 92, 100 }, { 124, 136 },
+  };
+  GdkRGBA color, background;
+
+  if (skip_without_display ())
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (s); i++)
+    {
+      GlossSegment *segment = g_new0 (GlossSegment, 1);
+
+      segment->start = s[i].start;
+      segment->end = s[i].end;
+      segment->kind = s[i].kind;
+      g_ptr_array_add (segments, segment);
+    }
+  gloss_text_view_set_document (fixture->view, text, segments);
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      GlossTextSpan span = make_span (ranges[i].start, ranges[i].end, i + 1, 0, "#e01b24", "code");
+
+      g_array_append_val (spans, span);
+    }
+  gloss_text_view_set_spans (fixture->view, spans);
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+  gdk_rgba_parse (&color, "#e01b24");
+
+  for (guint i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      GdkRectangle first, last, before, after;
+      int rgb[3];
+      int band;
+
+      iter_rect (fixture->view, ranges[i].start, &first);
+      iter_rect (fixture->view, ranges[i].end - 1, &last);
+      iter_rect (fixture->view, ranges[i].start - 1, &before);
+      iter_rect (fixture->view, ranges[i].end, &after);
+      g_assert_cmpint (first.y, ==, last.y);
+      band = first.y + first.height + BAND_TOP + 1;
+
+      /* Far right of the line, where nothing is drawn. */
+      gloss_test_pixel (pixels, gtk_widget_get_width (GTK_WIDGET (fixture->view)) - 20, band, rgb);
+      background = (GdkRGBA) { rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0, 1.0 };
+
+      g_test_message ("span %u: %d–%d", i, first.x, last.x + last.width);
+      assert_pixel_near (pixels, first.x + 1, band, &color, 12);
+      assert_pixel_near (pixels, last.x + last.width - 2, band, &color, 12);
+      assert_pixel_near (pixels, before.x + before.width / 2 - 1, band, &background, 6);
+      assert_pixel_near (pixels, after.x + after.width / 2 + 1, band, &background, 6);
+    }
+}
+
 /* The first window's view of the sample project: text, speaker styling and
  * the example highlights from the project file. */
 static void
@@ -1079,6 +1160,8 @@ main (int   argc,
               view_fixture_set_up, test_wrapped_span, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/scrolled-spans", ViewFixture, NULL,
               view_fixture_set_up, test_scrolled_spans, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/spans-follow-glyphs", ViewFixture, NULL,
+              view_fixture_set_up, test_spans_follow_glyphs, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/sample-project", ViewFixture, NULL,
               view_fixture_set_up, test_sample_project, view_fixture_tear_down);
 

@@ -39,6 +39,8 @@
 #define GUTTER_FONT_PT   9
 #define MIN_ZOOM         0.5
 #define MAX_ZOOM         3.0
+#define RANGES_KEPT      20000   /* spans' rectangles kept, about 100 bytes each */
+#define LINES_KEPT       6000    /* display lines kept, about 500 bytes each */
 
 typedef struct
 {
@@ -78,10 +80,13 @@ typedef struct
   gint64 end;
 } RangeKey;
 
-/* One display line, measured once: where it starts and ends, and its
- * ink from its first character to its last glyph.  A span's rectangle
- * on a line it crosses whole needs nothing more, so a span over two
- * lines costs two lookups of a character's position, not six. */
+/* One display line, measured once: where it starts and ends, its ink
+ * from its first character to its last glyph, and where each of its
+ * characters is.  GTK answers where one character is by walking its
+ * paragraph's layout from the start, so a screenful of spans asked one
+ * by one costs more than drawing them; a line's own layout gives every
+ * position at once, the same as GTK's (checked against GTK at the line's
+ * last character, and not used when it differs). */
 typedef struct
 {
   gint64   start;
@@ -93,6 +98,9 @@ typedef struct
   int      x0;        /* left edge of its first character */
   int      x1;        /* right edge of its last glyph; a newline has none */
   gboolean regular;   /* its last character is on it too */
+  guint    n_chars;   /* characters with a known position, 0 for none */
+  guint16 *xs;        /* per character: left edge, from x0 */
+  guint16 *widths;    /* per character: width */
 } DisplayLine;
 
 /* A span on screen, with its rectangles in GlossTextView.scene_rects. */
@@ -168,6 +176,9 @@ struct _GlossTextView
   gint64           range_end;
   GArray          *ahead_lines;  /* DisplayLine, reused while measuring ahead */
   guint            ahead_id;
+  guint            ahead_generation;
+  gint64           ahead_start;  /* what was measured ahead: no need again */
+  gint64           ahead_end;
 
   gint64           selected;
   guint            n_bands;
@@ -211,6 +222,14 @@ static gboolean
 is_dark (void)
 {
   return adw_style_manager_get_dark (adw_style_manager_get_default ());
+}
+
+static void
+display_line_free (DisplayLine *line)
+{
+  g_free (line->xs);
+  g_free (line->widths);
+  g_free (line);
 }
 
 static void
@@ -442,6 +461,155 @@ paragraph_top_now (GlossTextView *self,
   return top;
 }
 
+/* Whether @tag changes nothing but what measure_positions() applies:
+ * weight, scale, style, colours and spacing between lines. */
+static gboolean
+tag_keeps_metrics (GtkTextTag *tag)
+{
+  static const char *metric_props[] = {
+    "family-set", "font-features-set", "letter-spacing-set", "size-set", "stretch-set",
+    "variant-set", "rise-set", "invisible-set", "language-set", "insert-hyphens-set",
+    "allow-breaks-set", "show-spaces-set", "text-transform-set", "line-height-set",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (metric_props); i++)
+    {
+      gboolean set = FALSE;
+
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (tag), metric_props[i]) == NULL)
+        continue;
+      g_object_get (tag, metric_props[i], &set, NULL);
+      if (set)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Lays out @line's characters on their own, as GTK lays them out in the
+ * paragraph (the same context, font and attributes; the line breaks are
+ * GTK's), and keeps their positions when the last one falls where GTK
+ * puts it.  Leaves @line without positions for what it cannot follow:
+ * attributes changing inside the line, right-to-left text, tabs. */
+static void
+measure_positions (GlossTextView      *self,
+                   DisplayLine        *line,
+                   const GtkTextIter  *start,
+                   const GdkRectangle *last)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (self);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoAttrList) attrs = pango_attr_list_new ();
+  g_autofree char *text = NULL;
+  g_autofree guint16 *xs = NULL;
+  g_autofree guint16 *widths = NULL;
+  GSList *tags = gtk_text_iter_get_tags (start);
+  GtkTextIter end = *start, toggle = *start;
+  PangoLayoutIter *iter;
+  gboolean ok = TRUE;
+  gboolean newline;
+  int text_end = 0;
+  guint n, k = 0;
+
+  /* The line's characters, without a paragraph's newline. */
+  get_iter (self, line->end, &end);
+  if (gtk_text_iter_get_line (&end) != line->line)
+    {
+      end = *start;
+      if (!gtk_text_iter_ends_line (&end))
+        gtk_text_iter_forward_to_line_end (&end);
+    }
+  text = gtk_text_iter_get_slice (start, &end);
+  n = (guint) g_utf8_strlen (text, -1);
+  newline = gtk_text_iter_get_offset (&end) < line->end;
+  if (n == 0 || n > G_MAXUINT16 || strchr (text, '\t') != NULL)
+    ok = FALSE;
+
+  /* One set of tags over the whole line. */
+  if (ok && gtk_text_iter_forward_to_tag_toggle (&toggle, NULL) && gtk_text_iter_compare (&toggle, &end) < 0)
+    ok = FALSE;
+
+  for (GSList *l = tags; ok && l != NULL; l = l->next)
+    {
+      GtkTextTag *tag = l->data;
+      gboolean weight_set, scale_set, style_set;
+      int weight;
+      double scale;
+      PangoStyle style;
+
+      if (!tag_keeps_metrics (tag))
+        {
+          ok = FALSE;
+          break;
+        }
+      g_object_get (tag, "weight-set", &weight_set, "weight", &weight, "scale-set", &scale_set, "scale", &scale,
+                    "style-set", &style_set, "style", &style, NULL);
+      if (weight_set)
+        pango_attr_list_insert (attrs, pango_attr_weight_new (weight));
+      if (scale_set)
+        pango_attr_list_insert (attrs, pango_attr_scale_new (scale));
+      if (style_set)
+        pango_attr_list_insert (attrs, pango_attr_style_new (style));
+    }
+  g_slist_free (tags);
+  if (!ok)
+    return;
+
+  layout = pango_layout_new (gtk_text_view_get_ltr_context (view));
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_set_attributes (layout, attrs);
+  if (pango_layout_get_line_count (layout) != 1)
+    return;
+
+  xs = g_new (guint16, n);
+  widths = g_new (guint16, n);
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      PangoRectangle cluster;
+      int index = pango_layout_iter_get_index (iter);
+      int x, width;
+
+      if (run != NULL && run->item->analysis.level % 2 != 0)
+        {
+          ok = FALSE;
+          break;
+        }
+      if (index != g_utf8_offset_to_pointer (text, k) - text || k >= n)
+        {
+          /* A cluster of several characters (a ligature): where GTK puts
+           * each of them is its business. */
+          ok = FALSE;
+          break;
+        }
+
+      pango_layout_iter_get_cluster_extents (iter, NULL, &cluster);
+      x = PANGO_PIXELS (line->x0 * PANGO_SCALE + cluster.x) - line->x0;
+      width = PANGO_PIXELS (cluster.width);
+      if (x < 0 || x > G_MAXUINT16 || width < 0 || width > G_MAXUINT16)
+        {
+          ok = FALSE;
+          break;
+        }
+      xs[k] = (guint16) x;
+      widths[k] = (guint16) width;
+      text_end = PANGO_PIXELS (line->x0 * PANGO_SCALE + cluster.x + cluster.width);
+      k++;
+    }
+  while (pango_layout_iter_next_cluster (iter) && pango_layout_iter_get_index (iter) < (int) strlen (text));
+  pango_layout_iter_free (iter);
+
+  /* The last character where GTK has it (a paragraph's newline right
+   * after the text), or nothing is kept. */
+  if (!ok || k != n || (newline ? text_end : line->x0 + xs[n - 1]) != last->x)
+    return;
+
+  line->n_chars = n;
+  line->xs = g_steal_pointer (&xs);
+  line->widths = g_steal_pointer (&widths);
+}
+
 /* The display line starting at @start, measured. */
 static DisplayLine *
 measure_display_line (GlossTextView *self,
@@ -471,6 +639,8 @@ measure_display_line (GlossTextView *self,
   gtk_text_view_get_iter_location (view, &last_char, &last);
   line->x1 = gtk_text_iter_ends_line (&last_char) ? last.x : last.x + last.width;
   line->regular = last.y == first.y && gtk_text_iter_get_line (&last_char) == line->line;
+  if (line->regular)
+    measure_positions (self, line, &iter, &last);
 
   return line;
 }
@@ -560,7 +730,11 @@ rects_from_lines (GlossTextView *self,
     if (!g_array_index (lines, DisplayLine, i).regular)
       return FALSE;
 
-  if (start > first_line->start)
+  if (start == first_line->start)
+    x_start = first_line->x0;
+  else if (start - first_line->start < first_line->n_chars)
+    x_start = first_line->x0 + first_line->xs[start - first_line->start];
+  else
     {
       GdkRectangle location;
       GtkTextIter iter;
@@ -571,10 +745,18 @@ rects_from_lines (GlossTextView *self,
         return FALSE;
       x_start = location.x;
     }
-  else
-    x_start = first_line->x0;
 
-  if (end < last_line->end)
+  /* A wrapped line's last character may be a space GTK gives no width:
+   * the line's own end says where its ink stops. */
+  if (end >= last_line->end)
+    x_end = last_line->x1;
+  else if (end - 1 - last_line->start < last_line->n_chars)
+    {
+      guint k = (guint) (end - 1 - last_line->start);
+
+      x_end = last_line->x0 + last_line->xs[k] + last_line->widths[k];
+    }
+  else
     {
       GdkRectangle location;
       GtkTextIter iter;
@@ -585,8 +767,6 @@ rects_from_lines (GlossTextView *self,
         return FALSE;
       x_end = gtk_text_iter_ends_line (&iter) ? location.x : location.x + location.width;
     }
-  else
-    x_end = last_line->x1;
 
   g_array_set_size (rects, 0);
   for (guint i = first_index; i <= last_index; i++)
@@ -623,7 +803,7 @@ trim_caches (GlossTextView *self,
 {
   gint64 near[2];
 
-  if (g_hash_table_size (self->geometry) <= 20000 && g_hash_table_size (self->lines) <= 20000)
+  if (g_hash_table_size (self->geometry) <= RANGES_KEPT && g_hash_table_size (self->lines) <= LINES_KEPT)
     return;
 
   near[0] = vis_start - 4 * MAX (vis_end - vis_start, 1);
@@ -632,9 +812,9 @@ trim_caches (GlossTextView *self,
   g_hash_table_foreach_remove (self->lines, is_far, near);
 
   /* Still too many near the screen (a huge screen): start again. */
-  if (g_hash_table_size (self->geometry) > 20000)
+  if (g_hash_table_size (self->geometry) > RANGES_KEPT)
     g_hash_table_remove_all (self->geometry);
-  if (g_hash_table_size (self->lines) > 20000)
+  if (g_hash_table_size (self->lines) > LINES_KEPT)
     g_hash_table_remove_all (self->lines);
 }
 
@@ -857,8 +1037,12 @@ get_scene (GlossTextView *self)
   measure_lines (self, vis_start, vis_end, -1, self->frame_lines);
   add_to_scene (self, found, self->frame_lines, vis_start, vis_end, self->scene, self->scene_rects);
 
-  /* What a scroll shows next is measured while the window is idle. */
-  if (self->ahead_id == 0)
+  /* What a scroll shows next is measured while the window is idle, when
+   * the screen came near the edge of what was measured. */
+  if (self->ahead_id == 0
+      && (self->ahead_generation != self->generation
+          || vis_start - (vis_end - vis_start) / 2 < self->ahead_start
+          || vis_end + (vis_end - vis_start) / 2 > self->ahead_end))
     self->ahead_id = g_idle_add_full (G_PRIORITY_LOW, measure_ahead_cb, self, NULL);
 
   return self->scene;
@@ -882,10 +1066,9 @@ measure_ahead_cb (gpointer user_data)
     return G_SOURCE_REMOVE;
 
   get_visible_range (self, &vis_start, &vis_end, &visible);
-
-  /* Paragraphs may have moved since the frame: take their tops afresh. */
-  g_hash_table_remove_all (self->para_tops);
-  self->para_frame = -1;
+  self->ahead_generation = self->generation;
+  self->ahead_start = vis_start;
+  self->ahead_end = vis_end;
 
   for (int side = 0; side < 2; side++)
     {
@@ -906,19 +1089,23 @@ measure_ahead_cb (gpointer user_data)
         }
       if (end <= start)
         continue;
+      if (side == 0)
+        self->ahead_end = end;
+      else
+        self->ahead_start = start;
 
       found = query_spans (self, start, end);
       for (guint i = 0; i < found->len; i++)
         {
           const SpanInfo *info = g_ptr_array_index (found, i);
+          RangeKey key = { info->span.start, info->span.end };
 
-          if (info->span.start >= start && info->span.end <= end)
+          if (info->span.start >= start && info->span.end <= end
+              && !g_hash_table_contains (self->geometry, &key))
             range_geometry (self, self->ahead_lines, info->span.start, info->span.end);
         }
     }
 
-  g_hash_table_remove_all (self->para_tops);
-  self->para_frame = -1;
   return G_SOURCE_REMOVE;
 }
 
@@ -2008,7 +2195,7 @@ gloss_text_view_init (GlossTextView *self)
   self->rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
   self->geometry = g_hash_table_new_full (range_key_hash, range_key_equal, g_free, (GDestroyNotify) g_array_unref);
   self->para_tops = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->lines = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+  self->lines = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) display_line_free);
   self->frame_lines = g_array_new (FALSE, FALSE, sizeof (DisplayLine));
   self->ahead_lines = g_array_new (FALSE, FALSE, sizeof (DisplayLine));
   self->range_frame = -1;
