@@ -14,6 +14,8 @@
 #define BAND_HEIGHT 3
 #define BAND_GAP    1
 #define TINT_ALPHA_LIGHT 0.22
+#define RIGHT_GUTTER_TEST 128   /* the margin's width, as the view draws it */
+#define MAX_LANES_TEST    5
 
 static gboolean have_display;
 
@@ -1005,6 +1007,82 @@ test_spans_follow_glyphs (ViewFixture   *fixture,
     }
 }
 
+/* The margin packs a paragraph's stripes the same way wherever the
+ * paragraph is scrolled to: a line seen at two scroll positions has the
+ * same stripes beside it. */
+static void
+test_stable_margin (ViewFixture   *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("Before.\n\n");
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (GlossTextSpan));
+  const char *colors[] = { "#e01b24", "#1c71d8", "#26a269", "#9141ac", "#c64600", "#986a44" };
+  GtkAdjustment *adjustment;
+  GdkRectangle line;
+  int line_y[2];
+  int rgb[2][MAX_LANES_TEST][3];
+  int width;
+
+  if (skip_without_display ())
+    return;
+
+  for (guint i = 0; i < 80; i++)
+    g_string_append (text, "Trade and energy changed the relations. ");
+  g_string_append (text, "\n\nAfter.\n");
+  gloss_text_view_set_document (fixture->view, text->str, NULL);
+  /* Short spans, and every fourth a long one reaching over several
+   * lines, so a stripe's lane depends on what began above it. */
+  for (guint i = 0; i < 80; i++)
+    {
+      gint64 start = 9 + i * 37;
+      GlossTextSpan span = make_span (start, start + (i % 4 == 0 ? 420 : 25), i + 1, i % 3,
+                                      colors[i % G_N_ELEMENTS (colors)], "code");
+
+      g_array_append_val (spans, span);
+    }
+  gloss_text_view_set_spans (fixture->view, spans);
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (fixture->view));
+  gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+  width = gtk_widget_get_width (GTK_WIDGET (fixture->view));
+
+  /* The line holding character 1500, seen from two places in the
+   * paragraph, which starts above the screen both times. */
+  {
+    GtkTextIter iter;
+
+    gtk_text_buffer_get_iter_at_offset (gtk_text_view_get_buffer (GTK_TEXT_VIEW (fixture->view)), &iter, 1500);
+    gtk_text_view_get_iter_location (GTK_TEXT_VIEW (fixture->view), &iter, &line);
+  }
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(GlossTestPixels) pixels = NULL;
+
+      gtk_adjustment_set_value (adjustment, line.y - (k == 0 ? 150 : 300));
+      gloss_test_wait_frames (GTK_WIDGET (fixture->view), 3);
+      pixels = gloss_test_render (GTK_WIDGET (fixture->view));
+      {
+        GdkRectangle now;
+
+        iter_rect (fixture->view, 1500, &now);
+        line_y[k] = now.y + now.height / 2;
+      }
+      g_assert_cmpint (line_y[k], >, 0);
+      g_assert_cmpint (line_y[k], <, gtk_widget_get_height (GTK_WIDGET (fixture->view)));
+      for (int lane = 0; lane < MAX_LANES_TEST; lane++)
+        gloss_test_pixel (pixels, width - RIGHT_GUTTER_TEST + 4 + lane * 5 + 1, line_y[k], rgb[k][lane]);
+    }
+  g_assert_cmpint (line_y[0], !=, line_y[1]);
+
+  for (int lane = 0; lane < MAX_LANES_TEST; lane++)
+    {
+      g_test_message ("lane %d: #%02x%02x%02x and #%02x%02x%02x", lane,
+                      rgb[0][lane][0], rgb[0][lane][1], rgb[0][lane][2],
+                      rgb[1][lane][0], rgb[1][lane][1], rgb[1][lane][2]);
+      for (int c = 0; c < 3; c++)
+        g_assert_cmpint (rgb[0][lane][c], ==, rgb[1][lane][c]);
+    }
+}
+
 /* The first window's view of the sample project: text, speaker styling and
  * the example highlights from the project file. */
 static void
@@ -1162,6 +1240,8 @@ main (int   argc,
               view_fixture_set_up, test_scrolled_spans, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/spans-follow-glyphs", ViewFixture, NULL,
               view_fixture_set_up, test_spans_follow_glyphs, view_fixture_tear_down);
+  g_test_add ("/gloss/text-view/stable-margin", ViewFixture, NULL,
+              view_fixture_set_up, test_stable_margin, view_fixture_tear_down);
   g_test_add ("/gloss/text-view/sample-project", ViewFixture, NULL,
               view_fixture_set_up, test_sample_project, view_fixture_tear_down);
 

@@ -98,6 +98,7 @@ typedef struct
   int      x0;        /* left edge of its first character */
   int      x1;        /* right edge of its last glyph; a newline has none */
   gboolean regular;   /* its last character is on it too */
+  gboolean first;     /* the first line of its paragraph */
   guint    n_chars;   /* characters with a known position, 0 for none */
   guint16 *xs;        /* per character: left edge, from x0 */
   guint16 *widths;    /* per character: width */
@@ -262,9 +263,9 @@ get_iter (GlossTextView *self,
 
 static gint64 frame_counter (GlossTextView *self);
 
-/* The offsets of the display lines at least partly on screen, bands
- * included: a long paragraph reaching far above or below the screen
- * costs nothing for its lines out of sight. */
+/* The offsets of the paragraphs at least partly on screen.  Whole
+ * paragraphs, so the margin packs the stripes of a paragraph the same
+ * way wherever it is scrolled to. */
 static void
 get_visible_range (GlossTextView *self,
                    gint64        *start,
@@ -272,7 +273,6 @@ get_visible_range (GlossTextView *self,
                    GdkRectangle  *visible)
 {
   GtkTextView *view = GTK_TEXT_VIEW (self);
-  int below = MAX (gtk_text_view_get_pixels_below_lines (view), gtk_text_view_get_pixels_inside_wrap (view));
   gint64 frame = frame_counter (self);
   GtkTextIter top, bottom;
 
@@ -287,13 +287,10 @@ get_visible_range (GlossTextView *self,
       return;
     }
 
-  /* The line whose bands show at the top begins up to its spacing above. */
-  gtk_text_view_get_iter_at_location (view, &top, visible->x, MAX (0, visible->y - below - 1));
-  gtk_text_view_backward_display_line_start (view, &top);
-
-  gtk_text_view_get_iter_at_location (view, &bottom, visible->x + MAX (visible->width, 1) - 1,
-                                      visible->y + MAX (visible->height, 1) - 1);
-  gtk_text_view_forward_display_line_end (view, &bottom);
+  gtk_text_view_get_line_at_y (view, &top, visible->y, NULL);
+  gtk_text_view_get_line_at_y (view, &bottom, visible->y + visible->height, NULL);
+  if (!gtk_text_iter_ends_line (&bottom))
+    gtk_text_iter_forward_to_line_end (&bottom);
   gtk_text_iter_forward_char (&bottom);
 
   *start = gtk_text_iter_get_offset (&top);
@@ -634,6 +631,7 @@ measure_display_line (GlossTextView *self,
   line->y_rel = first.y - paragraph_top (self, &iter);
   line->height = first.height;
   line->x0 = first.x;
+  line->first = gtk_text_iter_starts_line (&iter);
 
   get_iter (self, line->end - 1, &last_char);
   gtk_text_view_get_iter_location (view, &last_char, &last);
@@ -647,7 +645,8 @@ measure_display_line (GlossTextView *self,
 
 /* Lists in @lines the display lines from @start on, measured or from the
  * cache, with their tops now, until @end or, when @bottom is not -1,
- * until one starts below @bottom.  Returns the offset after the last. */
+ * until a paragraph starts below @bottom.  Returns the offset after the
+ * last. */
 static gint64
 measure_lines (GlossTextView *self,
                gint64         start,
@@ -671,7 +670,7 @@ measure_lines (GlossTextView *self,
 
       now = *line;
       now.y = paragraph_top_now (self, line->line) + line->y_rel;
-      if (bottom != -1 && now.y > bottom)
+      if (bottom != -1 && now.y > bottom && line->first)
         break;
       g_array_append_val (lines, now);
       start = line->end;
@@ -1004,10 +1003,9 @@ add_to_scene (GlossTextView *self,
 
 static gboolean measure_ahead_cb (gpointer user_data);
 
-/* The spans on screen and their rectangles, worked out once a frame for
- * the text and the margin both.  Rectangles of lines out of sight are
- * left out, except for what the margin's stripes need: a span's first
- * and last line on screen. */
+/* The spans of the paragraphs on screen and their rectangles, worked out
+ * once a frame for the text and the margin both (the text draws only
+ * what is in sight; the margin packs its stripes by paragraph). */
 static GArray *
 get_scene (GlossTextView *self)
 {
@@ -1038,7 +1036,7 @@ get_scene (GlossTextView *self)
   add_to_scene (self, found, self->frame_lines, vis_start, vis_end, self->scene, self->scene_rects);
 
   /* What a scroll shows next is measured while the window is idle, when
-   * the screen came near the edge of what was measured. */
+   * the paragraphs on screen came near the edge of what was measured. */
   if (self->ahead_id == 0
       && (self->ahead_generation != self->generation
           || vis_start - (vis_end - vis_start) / 2 < self->ahead_start
@@ -1082,8 +1080,7 @@ measure_ahead_cb (gpointer user_data)
         }
       else
         {
-          gtk_text_view_get_iter_at_location (view, &iter, visible.x, MAX (0, visible.y - visible.height));
-          gtk_text_view_backward_display_line_start (view, &iter);
+          gtk_text_view_get_line_at_y (view, &iter, MAX (0, visible.y - visible.height), NULL);
           start = gtk_text_iter_get_offset (&iter);
           end = measure_lines (self, start, vis_start, -1, self->ahead_lines);
         }
