@@ -131,7 +131,34 @@ struct _GlossTextGutter
   GlossTextView  *view;   /* borrowed: the view owns the gutter */
   GtkTextWindowType side;
   GHashTable     *labels; /* markup → PangoLayout, shaped once */
+  GHashTable     *code_labels; /* CodeLabel → PangoLayout: a code's name after a dot of its colour */
+  GPtrArray      *names;  /* reused while drawing */
+  GArray         *colors;
 };
+
+/* A code's label in the margin, found without writing its markup. */
+typedef struct
+{
+  const char *name;   /* interned, or NULL for "+N more" */
+  guint32     rgb;    /* the dot's colour, or N */
+} CodeLabel;
+
+static guint
+code_label_hash (gconstpointer key)
+{
+  const CodeLabel *label = key;
+
+  return g_direct_hash (label->name) ^ (label->rgb * 2654435761u);
+}
+
+static gboolean
+code_label_equal (gconstpointer a,
+                  gconstpointer b)
+{
+  const CodeLabel *la = a, *lb = b;
+
+  return la->name == lb->name && la->rgb == lb->rgb;
+}
 
 struct _GlossTextView
 {
@@ -1491,12 +1518,14 @@ snapshot_stripes (GlossTextGutter *gutter,
   for (guint i = 0; i < stripes->len;)
     {
       const Stripe *head = &g_array_index (stripes, Stripe, i);
-      g_autoptr(GPtrArray) names = g_ptr_array_new ();
-      g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
+      GPtrArray *names = gutter->names;
+      GArray *colors = gutter->colors;
       int bottom = head->y1;
       int limit, y;
       guint j, shown;
 
+      g_ptr_array_set_size (names, 0);
+      g_array_set_size (colors, 0);
       for (j = i; j < stripes->len && g_array_index (stripes, Stripe, j).y0 == head->y0; j++)
         {
           const Stripe *stripe = &g_array_index (stripes, Stripe, j);
@@ -1519,27 +1548,47 @@ snapshot_stripes (GlossTextGutter *gutter,
       for (shown = 0; shown < names->len && y + line_height <= MAX (limit, y + (shown == 0 ? line_height : 0)); shown++)
         {
           const GdkRGBA *color = &g_array_index (colors, GdkRGBA, shown);
-          g_autofree char *name = NULL;
-          g_autofree char *markup = NULL;
           gboolean last_line = shown + 1 < names->len && y + 2 * line_height > limit;
+          CodeLabel key;
 
           if (last_line)
             {
-              /* Translators: codes not listed in the margin for lack of room */
-              g_autofree char *more = g_strdup_printf (_("+%u more"), names->len - shown);
-
-              markup = g_strdup_printf ("<span fgalpha=\"60%%\">%s</span>", more);
+              key.name = NULL;
+              key.rgb = names->len - shown;
             }
           else
             {
-              name = g_markup_escape_text (g_ptr_array_index (names, shown), -1);
-              markup = g_strdup_printf ("<span foreground=\"#%02x%02x%02x\">●</span>\u2009"
-                                        "<span fgalpha=\"75%%\">%s</span>",
-                                        (int) (color->red * 255 + 0.5), (int) (color->green * 255 + 0.5),
-                                        (int) (color->blue * 255 + 0.5), name);
+              key.name = g_ptr_array_index (names, shown);
+              key.rgb = ((guint32) (color->red * 255 + 0.5) << 16) | ((guint32) (color->green * 255 + 0.5) << 8)
+                        | (guint32) (color->blue * 255 + 0.5);
             }
 
-          layout = gutter_label (gutter, markup, PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
+          /* Shaped once per code and colour; the markup is written only then. */
+          layout = g_hash_table_lookup (gutter->code_labels, &key);
+          if (layout == NULL)
+            {
+              g_autofree char *markup = NULL;
+
+              if (last_line)
+                {
+                  /* Translators: codes not listed in the margin for lack of room */
+                  g_autofree char *more = g_strdup_printf (_("+%u more"), key.rgb);
+
+                  markup = g_strdup_printf ("<span fgalpha=\"60%%\">%s</span>", more);
+                }
+              else
+                {
+                  g_autofree char *name = g_markup_escape_text (key.name, -1);
+
+                  markup = g_strdup_printf ("<span foreground=\"#%06x\">●</span>\u2009"
+                                            "<span fgalpha=\"75%%\">%s</span>", key.rgb, name);
+                }
+
+              layout = gutter_label (gutter, markup, PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
+              if (g_hash_table_size (gutter->code_labels) > 2000)
+                g_hash_table_remove_all (gutter->code_labels);
+              g_hash_table_insert (gutter->code_labels, g_memdup2 (&key, sizeof key), g_object_ref (layout));
+            }
           gtk_snapshot_save (snapshot);
           gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, y));
           gtk_snapshot_append_layout (snapshot, layout, &fg);
@@ -1607,6 +1656,7 @@ static void
 forget_labels (GlossTextGutter *gutter)
 {
   g_hash_table_remove_all (gutter->labels);
+  g_hash_table_remove_all (gutter->code_labels);
 }
 
 static void
@@ -1615,6 +1665,9 @@ gloss_text_gutter_finalize (GObject *object)
   GlossTextGutter *gutter = GLOSS_TEXT_GUTTER (object);
 
   g_clear_pointer (&gutter->labels, g_hash_table_unref);
+  g_clear_pointer (&gutter->code_labels, g_hash_table_unref);
+  g_clear_pointer (&gutter->names, g_ptr_array_unref);
+  g_clear_pointer (&gutter->colors, g_array_unref);
 
   G_OBJECT_CLASS (gloss_text_gutter_parent_class)->finalize (object);
 }
@@ -1626,6 +1679,9 @@ gloss_text_gutter_init (GlossTextGutter *gutter)
 
   gtk_widget_set_can_target (GTK_WIDGET (gutter), FALSE);
   gutter->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  gutter->code_labels = g_hash_table_new_full (code_label_hash, code_label_equal, g_free, g_object_unref);
+  gutter->names = g_ptr_array_new ();
+  gutter->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
 
   /* Labels are shaped with the font of the moment. */
   if (settings != NULL)
