@@ -34,8 +34,13 @@ ninja -C "$build" -j2 app/gloss-cli $(for t in $targets; do printf 'tests/fuzz/f
 
 export G_SLICE=always-malloc
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:allocator_may_return_null=1
+# Making the seeds, gloss-cli unwinds fully at each allocation so that the
+# LeakSanitizer suppressions (tests/lsan.supp) see GLib's frames; the
+# fuzzers below keep the fast unwinder.
+fuzz_asan_options=$ASAN_OPTIONS
+export ASAN_OPTIONS=$ASAN_OPTIONS:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp
+export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 cli=$build/app/gloss-cli
 
 # ---------------------------------------------------------------------------
@@ -118,6 +123,8 @@ done
 # ---------------------------------------------------------------------------
 # Fuzzing
 # ---------------------------------------------------------------------------
+
+export ASAN_OPTIONS=$fuzz_asan_options
 
 # Each target fuzzes on its own core: FUZZ_JOBS of them at a time
 # (default 1).  Its log is _fuzz/fuzz-TARGET.log.
