@@ -1474,7 +1474,12 @@ open_checked (const char      *path,
     }
   else if (rc != SQLITE_OK)
     {
-      if ((rc & 0xff) == SQLITE_READONLY)
+      if (rc == SQLITE_READONLY_ROLLBACK && (flags & GLOSS_OPEN_READ_ONLY))
+        g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY,
+                     _("“%s” was left unfinished by a crash and needs repair before it can "
+                       "be read. Open it in Gloss once (or run “gloss-cli check” on it), "
+                       "then try again. Nothing was changed."), shown (path));
+      else if ((rc & 0xff) == SQLITE_READONLY)
         g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY,
                      _("“%s” was left unfinished by a crash and needs repair, but it cannot "
                        "be written. Copy it somewhere you may write and open the copy."),

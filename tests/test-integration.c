@@ -446,7 +446,9 @@ test_annotation_list (Fixture       *fixture,
                                           "Someone", &error);
     g_assert_no_error (error);
     g_assert_true (gloss_project_poll_external_changes (gloss_window_get_project (fixture->window)));
-    gloss_test_wait_ms (100);
+    /* the list takes it on its next refresh: wait up to 5 s */
+    for (int i = 0; i < 100 && gloss_annotation_list_get_n_annotations (list) != 16; i++)
+      gloss_test_wait_ms (50);
     g_assert_cmpuint (gloss_annotation_list_get_n_annotations (list), ==, 16);
     g_assert_true (gloss_annotation_list_select (list, added));
   }

@@ -532,6 +532,69 @@ test_unwritable_opens_read_only (void)
   assert_untouched (path, sha);
 }
 
+/* A file a crash left with a hot journal: a read-only open may not repair
+ * it, so it says how, and leaves file and journal alone; a normal open
+ * rolls the unfinished change back. */
+static void
+test_read_only_needs_repair (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "live.gloss", NULL);
+  g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+  g_autofree char *crashed = g_build_filename (dir, "crashed.gloss", NULL);
+  g_autofree char *crashed_journal = g_strconcat (crashed, "-journal", NULL);
+  g_autofree char *sha = NULL;
+  g_autofree char *journal_sha = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  sqlite3 *db = NULL;
+  gsize length;
+
+  project = make_project (dir, "live.gloss", NULL);
+  g_clear_object (&project);
+
+  /* the moment of the crash: a change written but not committed */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA cache_size = 1; BEGIN; "
+                                 "UPDATE document SET title = 'half written'", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (crashed, contents, length, NULL));
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (journal, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 0);
+  g_assert_true (g_file_set_contents (crashed_journal, contents, length, NULL));
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (db);
+  sha = file_sha256 (crashed);
+  journal_sha = file_sha256 (crashed_journal);
+
+  project = gloss_project_open (crashed, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_null (project);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "needs repair before it can be read"));
+  g_assert_nonnull (strstr (error->message, "Nothing was changed"));
+  g_clear_error (&error);
+  /* (the journal stays: it holds the repair) */
+  {
+    g_autofree char *sha_after = file_sha256 (crashed);
+    g_autofree char *journal_sha_after = file_sha256 (crashed_journal);
+
+    g_assert_cmpstr (sha_after, ==, sha);
+    g_assert_cmpstr (journal_sha_after, ==, journal_sha);
+  }
+
+  project = gloss_project_open (crashed, GLOSS_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (crashed_journal, G_FILE_TEST_EXISTS));
+  documents = gloss_project_list_documents (project, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (documents->len, ==, 1);
+  g_assert_cmpstr (((GlossDocument *) documents->pdata[0])->title, ==, "Sample interview");
+}
+
 /* ------------------------------------------------------------------------
  * Migration from an older schema
  * ------------------------------------------------------------------------ */
@@ -1424,6 +1487,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/project/refuses-broken-invariants", test_refuses_broken_invariants);
   g_test_add_func ("/gloss/project/refuses-unreadable", test_refuses_unreadable);
   g_test_add_func ("/gloss/project/unwritable-opens-read-only", test_unwritable_opens_read_only);
+  g_test_add_func ("/gloss/project/read-only-needs-repair", test_read_only_needs_repair);
   g_test_add_func ("/gloss/project/migrates-older-schema", test_migrates_older_schema);
   g_test_add_func ("/gloss/project/russia-span", test_russia_span);
   g_test_add_func ("/gloss/project/emoji-offsets", test_emoji_offsets);
