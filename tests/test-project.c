@@ -411,6 +411,14 @@ test_refuses_broken_invariants (void)
   static const char *changes[] = {
     "UPDATE annotation SET \"end\" = 999999;",
     "UPDATE annotation SET start = 10, \"end\" = 5;",
+    /* offsets are whole numbers */
+    "UPDATE annotation SET start = 'x';",
+    "UPDATE annotation SET \"end\" = \"end\" - 0.5;",
+    /* a review status Gloss knows, but stored as bytes */
+    "PRAGMA ignore_check_constraints = ON; "
+    "UPDATE annotation SET review_status = CAST ('accepted' AS BLOB);",
+    /* a reference to no one */
+    "UPDATE annotation SET annotator = 999;",
     "UPDATE document SET length = length + 1;",
     "UPDATE document SET sha256 = 'abc';",
     "UPDATE document SET text = text || 'x', length = length + 1;",
