@@ -92,11 +92,23 @@ gloss_test_render (GtkWidget *widget)
   g_autoptr(GdkTexture) texture = NULL;
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   GlossTestPixels *pixels = g_new0 (GlossTestPixels, 1);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width = 0, height = 0;
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget waiting for its new size draws nothing: on a busy machine
+   * that can take a few frames. */
+  for (int i = 0; i < 100 && node == NULL; i++)
+    {
+      if (i > 0)
+        {
+          gloss_test_wait_frames (widget, 1);
+          gloss_test_wait_ms (20);
+          snapshot = gtk_snapshot_new ();
+        }
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
