@@ -65,7 +65,7 @@ typedef struct
   guint        codes_first; /* into Compare.record_codes */
   guint        n_codes;
   gint64       revision;
-  const char  *modified;    /* in Compare.strings */
+  const char  *modified;    /* in one of Compare.strings */
   gboolean     deleted;
 } Record;
 
@@ -85,7 +85,7 @@ typedef struct
   GHashTable   *record_by_uuid;
   GArray       *records;
   GArray       *record_codes;   /* (element-type guint) */
-  GStringChunk *strings;
+  GPtrArray    *strings;        /* GStringChunk: the files' uuids and times */
   GPtrArray    *file_docs;      /* per file: GArray of doc indices */
   GPtrArray    *notes;
 } Compare;
@@ -145,7 +145,7 @@ compare_new (void)
   cmp->record_by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   cmp->records = g_array_new (FALSE, FALSE, sizeof (Record));
   cmp->record_codes = g_array_new (FALSE, FALSE, sizeof (guint));
-  cmp->strings = g_string_chunk_new (64 * 1024);
+  cmp->strings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_string_chunk_free);
   cmp->file_docs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   cmp->notes = g_ptr_array_new_with_free_func (g_free);
 
@@ -169,7 +169,7 @@ compare_free (Compare *cmp)
   g_hash_table_unref (cmp->record_by_uuid);
   g_array_unref (cmp->records);
   g_array_unref (cmp->record_codes);
-  g_string_chunk_free (cmp->strings);
+  g_ptr_array_unref (cmp->strings);
   g_ptr_array_unref (cmp->file_docs);
   g_ptr_array_unref (cmp->notes);
   g_free (cmp);
@@ -287,20 +287,19 @@ fetch_rows (Fetch   *fetch,
   g_autoptr(sqlite3_stmt) codes = NULL;
   gboolean have_code = FALSE;
   gint64 code_annotation = 0;
-  gint64 cache_size = 0;
+  gint64 last_id = 0;
   int rc, code_rc = SQLITE_OK;
 
-  fetch->rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  fetch->codes_of = g_array_new (FALSE, FALSE, sizeof (gint64));
-  fetch->strings = g_string_chunk_new (1 << 16);
-
-  /* Each page is read once, in order: a small cache reuses its buffers
-   * instead of growing the heap by the size of the file. */
-  if (sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &rows, NULL) == SQLITE_OK &&
+  /* Room for every row at once (ids are dense unless many were purged):
+   * growing by doubling would copy them all again.  Memory reserved but
+   * not written costs nothing. */
+  if (sqlite3_prepare_v2 (db, "SELECT max (id) FROM annotation", -1, &rows, NULL) == SQLITE_OK &&
       sqlite3_step (rows) == SQLITE_ROW)
-    cache_size = sqlite3_column_int64 (rows, 0);
+    last_id = CLAMP (sqlite3_column_int64 (rows, 0), 0, 4 << 20);
   g_clear_pointer (&rows, sqlite3_finalize);
-  sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+  fetch->rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), (guint) last_id);
+  fetch->codes_of = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) last_id * 2);
+  fetch->strings = g_string_chunk_new (1 << 20);
 
   rc = sqlite3_prepare_v2 (db, "SELECT a.id, a.uuid, n.uuid, n.name, a.modified, a.document, "
                                "a.start, a.\"end\", a.revision, a.deleted FROM annotation a "
@@ -360,11 +359,9 @@ fetch_rows (Fetch   *fetch,
   if (rc != SQLITE_DONE || (code_rc != SQLITE_DONE && code_rc != SQLITE_ROW))
     goto failed;
 
-  restore_cache_size (db, cache_size);
   return TRUE;
 
 failed:
-  restore_cache_size (db, cache_size);
   {
     g_autofree char *message = g_utf8_make_valid (sqlite3_errmsg (db), -1);
 
@@ -378,14 +375,28 @@ failed:
 static void
 fetch_run (Fetch *fetch)
 {
-  if ((fetch->dimensions = gloss_project_list_dimensions (fetch->project, &fetch->error)) == NULL
-      || (fetch->codes = _gloss_project_list_codes_uncounted (fetch->project, &fetch->error)) == NULL
-      || (fetch->documents = gloss_project_list_documents (fetch->project, &fetch->error)) == NULL)
-    return;
+  sqlite3 *db = _gloss_project_get_db (fetch->project);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 cache_size = 0;
 
-  /* Tombstones too: across files, the latest version of an annotation
-   * decides whether it still counts. */
-  fetch_rows (fetch, &fetch->error);
+  /* Each page is read once, in order: a small cache reuses its buffers
+   * instead of growing the heap by the size of the file. */
+  if (sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    cache_size = sqlite3_column_int64 (stmt, 0);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+
+  /* (the documents' annotation counts are not needed: the rows are read) */
+  if ((fetch->dimensions = gloss_project_list_dimensions (fetch->project, &fetch->error)) != NULL
+      && (fetch->codes = _gloss_project_list_codes_uncounted (fetch->project, &fetch->error)) != NULL
+      && (fetch->documents = _gloss_project_list_documents_uncounted (fetch->project,
+                                                                      &fetch->error)) != NULL)
+    /* Tombstones too: across files, the latest version of an annotation
+     * decides whether it still counts. */
+    fetch_rows (fetch, &fetch->error);
+
+  restore_cache_size (db, cache_size);
 }
 
 static void
@@ -666,7 +677,7 @@ load_annotations (Compare    *cmp,
       record.start = a->start;
       record.end = a->end;
       record.revision = a->revision;
-      record.modified = g_string_chunk_insert (cmp->strings, a->modified ? a->modified : "");
+      record.modified = a->modified;
       record.deleted = a->deleted;
       record.codes_first = cmp->record_codes->len;
 
@@ -685,8 +696,7 @@ load_annotations (Compare    *cmp,
       else
         {
           g_array_append_val (cmp->records, record);
-          g_hash_table_insert (cmp->record_by_uuid,
-                               g_string_chunk_insert (cmp->strings, a->uuid),
+          g_hash_table_insert (cmp->record_by_uuid, (gpointer) a->uuid,
                                GUINT_TO_POINTER (cmp->records->len));
         }
     }
@@ -1639,6 +1649,8 @@ load_projects (Compare       *cmp,
           load_codebook (cmp, &fetches[f], code_map);
           load_documents (cmp, &fetches[f], doc_map, file_docs);
           load_annotations (cmp, &fetches[f], f, doc_map, code_map);
+          /* the records point into the file's strings: keep them */
+          g_ptr_array_add (cmp->strings, g_steal_pointer (&fetches[f].strings));
         }
 
       fetch_clear (&fetches[f]);

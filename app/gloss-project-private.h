@@ -38,6 +38,9 @@ gint64    _gloss_project_ensure_annotator (GlossProject *self,
 /* The codebook with n_annotations -1 (counting reads every annotation). */
 GPtrArray *_gloss_project_list_codes_uncounted (GlossProject  *self,
                                                 GError       **error);
+/* The documents with n_annotations -1. */
+GPtrArray *_gloss_project_list_documents_uncounted (GlossProject  *self,
+                                                   GError       **error);
 /* Whether the open trusted the file's check stamp instead of checking it. */
 gboolean  _gloss_project_opened_on_stamp (GlossProject *self);
 /* Inside a write: keep the span index in step after writing annotation rows. */

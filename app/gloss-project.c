@@ -2476,8 +2476,9 @@ gloss_project_save_copy (GlossProject  *self,
  * Documents
  * ------------------------------------------------------------------------ */
 
-#define DOCUMENT_COLUMNS \
-  "d.id, d.uuid, d.title, d.sha256, d.length, d.source_name, d.imported_at, d.memo, " \
+#define DOCUMENT_COLUMNS_BUT_COUNT \
+  "d.id, d.uuid, d.title, d.sha256, d.length, d.source_name, d.imported_at, d.memo, "
+#define DOCUMENT_COLUMNS DOCUMENT_COLUMNS_BUT_COUNT \
   "(SELECT count (*) FROM annotation a WHERE a.document = d.id AND a.deleted = 0)"
 
 static GlossDocument *
@@ -2534,6 +2535,32 @@ no_such (GError     **error,
   g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_NO_SUCH,
                _("There is no %s %lld in this project."), what, (long long) id);
   return FALSE;
+}
+
+/* The documents without their annotation counts (-1), which cost a pass
+ * over the annotations' index: for readers that count for themselves. */
+GPtrArray *
+_gloss_project_list_documents_uncounted (GlossProject  *self,
+                                         GError       **error)
+{
+  static const char sql[] = "SELECT " DOCUMENT_COLUMNS_BUT_COUNT "-1 FROM document d "
+                            "ORDER BY d.position, d.id";
+  g_autoptr(GlossStmt) stmt = prepare (self, sql, error);
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_document_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (documents, document_from_row (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self->db, rc, "documents", error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&documents);
 }
 
 GlossDocument *
