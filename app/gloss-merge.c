@@ -241,7 +241,8 @@ conn_prepare (Conn        *conn,
  * it on, SQLite keeps a journal for each statement of many rows, to undo
  * that statement alone on a violation, and writing takes a third longer.
  * Every id such a merge writes comes from its own maps of the target's
- * rows, and check_references() proves the rows it wrote before it commits. */
+ * rows, and check_new_references() proves every row they refer to exists
+ * before it commits. */
 #define MERGE_CACHE_KIB 262144
 
 typedef struct
@@ -841,7 +842,18 @@ typedef struct
   gboolean          large;        /* untracked, foreign keys not enforced */
   gint64            existing;     /* annotations in the target, about */
   Batch             batch;        /* annotations waiting to be inserted */
+  gint64            phase_start;  /* monotonic µs, for merge_phase() */
+  /* Every document, annotator and code id the queued inserts wrote, as
+   * keys; proven to exist before a large merge commits. */
+  GHashTable       *referenced[3];
+  gint64            last_referenced[3];
 } Merge;
+
+enum {
+  REFERENCE_DOCUMENT,
+  REFERENCE_ANNOTATOR,
+  REFERENCE_CODE,
+};
 
 static void batch_clear (Batch *batch);
 
@@ -856,6 +868,21 @@ merge_clear (Merge *m)
   g_clear_pointer (&m->code_info, g_hash_table_unref);
   g_clear_pointer (&m->code_paths, g_hash_table_unref);
   batch_clear (&m->batch);
+  for (guint i = 0; i < G_N_ELEMENTS (m->referenced); i++)
+    g_clear_pointer (&m->referenced[i], g_hash_table_unref);
+}
+
+/* Where a merge's time goes: G_MESSAGES_DEBUG=gloss-merge prints each
+ * phase's wall time. */
+static void
+merge_phase (Merge      *m,
+             const char *done)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (m->phase_start != 0)
+    g_debug ("%-22s %7.3f s", done, (now - m->phase_start) / 1e6);
+  m->phase_start = now;
 }
 
 static gboolean
@@ -2112,6 +2139,69 @@ batch_flush (Merge    *m,
   return TRUE;
 }
 
+/* Remembers that a new row refers to @id of table @kind. */
+static void
+note_reference (Merge  *m,
+                guint   kind,
+                gint64  id)
+{
+  if (m->referenced[kind] != NULL && m->last_referenced[kind] == id)
+    return;
+  m->last_referenced[kind] = id;
+  if (m->referenced[kind] == NULL)
+    m->referenced[kind] = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (!g_hash_table_contains (m->referenced[kind], &id))
+    g_hash_table_add (m->referenced[kind], g_memdup2 (&id, sizeof id));
+}
+
+/* With foreign keys not enforced (a large merge): proves that every
+ * document, annotator and code the inserted annotations and their codes
+ * refer to exists.  Each such id was noted as it was bound
+ * (note_reference()); there are few of them, however many rows refer to
+ * them, so this is a look-up each rather than a pass over the new rows.
+ * An inserted code row's annotation is the row inserted just before it in
+ * the same batch (batch_flush()), which failed the merge if it failed. */
+static gboolean
+check_new_references (Merge    *m,
+                      GError  **error)
+{
+  static const char *const exists_sql[] = {
+    [REFERENCE_DOCUMENT] = "SELECT count (*) FROM document WHERE id = ?",
+    [REFERENCE_ANNOTATOR] = "SELECT count (*) FROM annotator WHERE id = ?",
+    [REFERENCE_CODE] = "SELECT count (*) FROM code WHERE id = ?",
+  };
+
+  for (guint kind = 0; kind < G_N_ELEMENTS (exists_sql); kind++)
+    {
+      GHashTableIter iter;
+      gpointer key;
+
+      if (m->referenced[kind] == NULL)
+        continue;
+      g_hash_table_iter_init (&iter, m->referenced[kind]);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, exists_sql[kind], error);
+
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, *(const gint64 *) key);
+          if (!conn_step_done (&m->conn, stmt, error))
+            return FALSE;
+          if (sqlite3_column_int64 (stmt, 0) != 1)
+            {
+              g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT,
+                           _("Merging into “%s” would leave annotations referring to rows "
+                             "that do not exist. Nothing was merged; please report this."),
+                           m->conn.path);
+              return FALSE;
+            }
+        }
+    }
+
+  return TRUE;
+}
+
 /* Adds @v as a new annotation of the target.  It is queued: written with
  * others in one statement, at the latest when the source is done. */
 static gboolean
@@ -2152,7 +2242,12 @@ insert_annotation (Merge          *m,
       gint64 pair[2] = { row->id, g_array_index (v->codes, gint64, i) };
 
       g_array_append_vals (batch->codes, pair, 2);
+      note_reference (m, REFERENCE_CODE, pair[1]);
     }
+  note_reference (m, REFERENCE_DOCUMENT, row->document);
+  note_reference (m, REFERENCE_ANNOTATOR, row->annotator);
+  if (row->reviewer != 0)
+    note_reference (m, REFERENCE_ANNOTATOR, row->reviewer);
 
   if (++batch->n_rows == BATCH_ROWS)
     return batch_flush (m, error);
@@ -3307,13 +3402,16 @@ merge_annotations (Merge    *m,
   gboolean ok;
 
   ok = pair_identities (m, src, error);
+  merge_phase (m, "pairing");
 
   /* Adding many rows to few: build the secondary indexes once at the end. */
   if (ok && m->large && !m->bulk && src->n_new >= BULK_MERGE_MIN &&
       src->n_new >= m->existing)
     ok = drop_indexes (m, error);
 
+  merge_phase (m, "drop indexes");
   ok = ok && merge_annotation_rows (m, src, error) && batch_flush (m, error);
+  merge_phase (m, "rows");
   m->existing += src->n_new;
 
   target_cursor_reset (m);
@@ -3356,8 +3454,9 @@ merge_source (Merge    *m,
   ok = merge_dimensions (m, src, error) &&
        merge_codes (m, src, error) &&
        load_code_info (m, error) &&
-       merge_documents (m, src, error) &&
-       merge_annotations (m, src, error);
+       merge_documents (m, src, error);
+  merge_phase (m, "codebook, documents");
+  ok = ok && merge_annotations (m, src, error);
 
   /* Reading only: ending it cannot lose anything. */
   sqlite3_exec (src->conn.db, "ROLLBACK", NULL, NULL, NULL);
@@ -3554,6 +3653,7 @@ gloss_merge (GlossProject       *target,
   m.texts = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                    (GDestroyNotify) doc_text_free);
   batch_init (&m.batch);
+  merge_phase (&m, NULL);
 
   if (!open_sources (&m, sources, error) || !check_cancelled (&m, error))
     {
@@ -3564,6 +3664,7 @@ gloss_merge (GlossProject       *target,
   /* A large merge records no changeset for undo: it would hold every
    * merged row in memory.  The backup copy made below stands in for undo
    * (a dry run commits nothing to undo). */
+  merge_phase (&m, "open sources");
   incoming = count_source_annotations (&m);
   tracked = incoming <= UNDOABLE_MERGE_MAX;
   if (!conn_tune (&m.conn, &saved, !tracked, error) ||
@@ -3582,11 +3683,13 @@ gloss_merge (GlossProject       *target,
   if (ok && !tracked)
     ok = conn_query_int (&m.conn, "SELECT count (*) FROM annotation", &m.existing, error);
   m.large = !tracked;
+  merge_phase (&m, "begin");
   if (ok && !dry_run)
     {
       backup = make_backup (&m, error);
       ok = backup != NULL;
     }
+  merge_phase (&m, "backup");
 
   for (m.current = 0; ok && m.current < m.sources->len; m.current++)
     {
@@ -3599,9 +3702,14 @@ gloss_merge (GlossProject       *target,
   ok = ok && check_cancelled (&m, error);
   /* A dry run is rolled back: what only the file needs is left out. */
   if (!dry_run)
-    ok = ok && (!m.large || check_references (&m, m.last_id + 1, G_MAXINT64, error)) &&
-         add_spans (&m, error) && restore_indexes (&m, error) &&
-         check_cancelled (&m, error);
+    {
+      ok = ok && (!m.large || check_new_references (&m, error));
+      merge_phase (&m, "references");
+      ok = ok && add_spans (&m, error);
+      merge_phase (&m, "spans");
+      ok = ok && restore_indexes (&m, error) && check_cancelled (&m, error);
+      merge_phase (&m, "indexes");
+    }
 
   if (m.sources->len == 1)
     {
@@ -3628,7 +3736,9 @@ gloss_merge (GlossProject       *target,
       return ok;
     }
 
+  merge_phase (&m, "clear");
   ok = _gloss_project_commit (target, action, error);
+  merge_phase (&m, "commit");
   conn_restore (&m.conn, &saved);
   if (!ok)
     {

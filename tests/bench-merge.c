@@ -2,10 +2,12 @@
 /* Merging N annotations into an empty project, then the same again (the
  * second run must add nothing), with the time and peak memory of each.
  *
- *   bench-merge [--annotations N] [--characters N]
+ *   bench-merge [--annotations N] [--characters N] [--source FILE]
  *
  * The source is built in a child process (this binary with --build), so
- * the peak memory printed is the merge's own. */
+ * the peak memory printed is the merge's own.  --source merges an existing
+ * file instead (built before with --build FILE), to repeat a measurement
+ * without building the source each time. */
 #include "config.h"
 
 #include <stdio.h>
@@ -22,6 +24,7 @@
 static gint64 n_annotations = 500000;
 static gint64 n_characters = 1000000;
 static char *build_path = NULL;
+static char *source_path = NULL;
 
 static double
 now_s (void)
@@ -144,6 +147,8 @@ main (int argc, char **argv)
     { "annotations", 0, 0, G_OPTION_ARG_INT64, &n_annotations, "Annotations in the source", "N" },
     { "characters", 0, 0, G_OPTION_ARG_INT64, &n_characters, "Document length", "N" },
     { "build", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &build_path, "Build a source", "FILE" },
+    { "source", 0, 0, G_OPTION_ARG_FILENAME, &source_path, "Merge this source, built before",
+      "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -173,19 +178,21 @@ main (int argc, char **argv)
 
   dir = g_dir_make_tmp ("gloss-bench-merge-XXXXXX", &error);
   g_assert_no_error (error);
-  source = g_build_filename (dir, "source.gloss", NULL);
+  source = source_path != NULL ? g_strdup (source_path)
+                                : g_build_filename (dir, "source.gloss", NULL);
   target = g_build_filename (dir, "target.gloss", NULL);
 
   count = g_strdup_printf ("%" G_GINT64_FORMAT, n_annotations);
-  {
-    g_autofree char *characters = g_strdup_printf ("%" G_GINT64_FORMAT, n_characters);
+  if (source_path == NULL)
+    {
+      g_autofree char *characters = g_strdup_printf ("%" G_GINT64_FORMAT, n_characters);
 
-    child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self, "--annotations", count,
-                              "--characters", characters, "--build", source, NULL);
-  }
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (child, NULL, &error));
-  g_assert_no_error (error);
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self, "--annotations", count,
+                                "--characters", characters, "--build", source, NULL);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_wait_check (child, NULL, &error));
+      g_assert_no_error (error);
+    }
 
   /* Every merge opens its sources through the full check of opening. */
   {
@@ -258,6 +265,7 @@ main (int argc, char **argv)
     g_rmdir (dir);
   }
   g_free (build_path);
+  g_free (source_path);
 
   return status;
 }
