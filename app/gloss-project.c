@@ -2111,7 +2111,7 @@ log_change (GlossProject  *self,
 static void
 after_commit (GlossProject *self)
 {
-  gint64 version;
+  gint64 version = 0;
   struct stat st;
 
   /* data_version moves only when another connection commits. */
@@ -2420,7 +2420,7 @@ gloss_project_list_annotators (GlossProject  *self,
 gboolean
 gloss_project_poll_external_changes (GlossProject *self)
 {
-  gint64 version;
+  gint64 version = 0;
 
   g_return_val_if_fail (GLOSS_IS_PROJECT (self), FALSE);
 
