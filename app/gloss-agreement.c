@@ -1662,6 +1662,67 @@ load_projects (Compare       *cmp,
   return ok;
 }
 
+/* One dimension's figures, worked out on a thread of a pool. */
+typedef struct
+{
+  const Context           *ctx;
+  guint                    index;
+  GlossAgreementDimension *out;
+  GError                  *error;
+} DimensionJob;
+
+static void
+dimension_job_run (gpointer data,
+                   gpointer user_data)
+{
+  DimensionJob *job = data;
+
+  job->out = compare_dimension (job->ctx, job->index, &job->error);
+}
+
+/* The dimensions, one per core at a time: each reads the records and
+ * writes only its own figures.  Added to the report in codebook order. */
+static gboolean
+compare_dimensions (const Context  *ctx,
+                    guint           only_dimension,
+                    GError        **error)
+{
+  Compare *cmp = ctx->cmp;
+  g_autofree DimensionJob *jobs = g_new0 (DimensionJob, MAX (cmp->dims->len, 1));
+  GThreadPool *pool = NULL;
+  guint n_jobs = 0;
+  gboolean ok = TRUE;
+
+  for (guint d = 0; d < cmp->dims->len; d++)
+    if (only_dimension == NONE || d == only_dimension)
+      jobs[n_jobs++] = (DimensionJob) { ctx, d, NULL, NULL };
+
+  if (n_jobs > 1 && g_get_num_processors () > 1)
+    pool = g_thread_pool_new (dimension_job_run, NULL,
+                              (int) MIN (n_jobs, (guint) g_get_num_processors ()), FALSE, NULL);
+  for (guint j = 0; j < n_jobs; j++)
+    if (pool == NULL || !g_thread_pool_push (pool, &jobs[j], NULL))
+      dimension_job_run (&jobs[j], NULL);
+  if (pool != NULL)
+    g_thread_pool_free (pool, FALSE, TRUE);
+
+  for (guint j = 0; j < n_jobs; j++)
+    {
+      if (ok && jobs[j].out == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&jobs[j].error));
+          ok = FALSE;
+        }
+      g_clear_error (&jobs[j].error);
+      if (ok)
+        g_ptr_array_add (ctx->report->dimensions, g_steal_pointer (&jobs[j].out));
+      else
+        g_clear_pointer (&jobs[j].out, dimension_free);
+    }
+
+  return ok;
+}
+
 /**
  * gloss_agreement_compare:
  * @projects: (array length=n_projects): open projects, read-only is enough
@@ -1810,18 +1871,8 @@ gloss_agreement_compare (GlossProject **projects,
 
   ctx = (Context) { cmp, report, doc_index, rater_index, has_doc, local_rater };
 
-  for (guint d = 0; d < cmp->dims->len; d++)
-    {
-      GlossAgreementDimension *out;
-
-      if (only_dimension != NONE && d != only_dimension)
-        continue;
-
-      out = compare_dimension (&ctx, d, error);
-      if (out == NULL)
-        return NULL;
-      g_ptr_array_add (report->dimensions, out);
-    }
+  if (!compare_dimensions (&ctx, only_dimension, error))
+    return NULL;
 
   g_ptr_array_extend_and_steal (report->notes, g_steal_pointer (&cmp->notes));
   cmp->notes = g_ptr_array_new ();

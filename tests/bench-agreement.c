@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -41,13 +42,23 @@ cpu_s (void)
          + (double) usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
+/* This process's own peak: VmHWM belongs to its address space, while
+ * ru_maxrss keeps the peak of the parent it was forked from. */
 static double
 peak_mib (void)
 {
-  struct rusage usage;
+  g_autofree char *status = NULL;
+  const char *line;
 
-  getrusage (RUSAGE_SELF, &usage);
-  return (double) usage.ru_maxrss / 1024.0;   /* kilobytes on Linux */
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (line = strstr (status, "VmHWM:")) != NULL)
+    return g_ascii_strtod (line + strlen ("VmHWM:"), NULL) / 1024.0;   /* kB */
+  {
+    struct rusage usage;
+
+    getrusage (RUSAGE_SELF, &usage);
+    return (double) usage.ru_maxrss / 1024.0;   /* kilobytes on Linux */
+  }
 }
 
 static char *
@@ -302,6 +313,9 @@ main (int    argc,
 
   g_print ("setup: 2 annotators with %" G_GINT64_FORMAT " spans each on %" G_GINT64_FORMAT
            " characters, %.1f s\n", n_spans, n_characters, now_s () - t0);
+  /* Files received from others are on disk: the timed runs read them
+   * without the generator's 125 MB still being written back. */
+  sync ();
 
   /* The timed part, in a fresh process: first as files received from
    * others are opened (checked in full), then again as Gloss opens files
@@ -309,10 +323,17 @@ main (int    argc,
   for (guint run = 0; run < 2 && (run == 0 || g_spawn_check_wait_status (status, NULL)); run++)
     {
       const char *child[] = { argv[0], "--compare", dir, NULL };
+      g_auto(GStrv) env = g_get_environ ();
 
+      /* The generator's own writes stamped the files: a file received
+       * from someone else has no stamp, so the first run ignores them. */
+      if (run == 0)
+        env = g_environ_setenv (env, "GLOSS_CHECK_ALWAYS", "1", TRUE);
+      else
+        env = g_environ_unsetenv (env, "GLOSS_CHECK_ALWAYS");
       g_print (run == 0 ? "-- first open of both files (checked in full):\n"
                         : "-- the same files again (opened on their check stamps):\n");
-      g_spawn_sync (NULL, (char **) child, NULL, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+      g_spawn_sync (NULL, (char **) child, env, G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
                     NULL, NULL, &status, &error);
       g_assert_no_error (error);
     }
