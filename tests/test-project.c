@@ -417,8 +417,17 @@ test_refuses_broken_invariants (void)
     /* a review status Gloss knows, but stored as bytes */
     "PRAGMA ignore_check_constraints = ON; "
     "UPDATE annotation SET review_status = CAST ('accepted' AS BLOB);",
-    /* a reference to no one */
+    /* references to no one, in every table with foreign keys */
     "UPDATE annotation SET annotator = 999;",
+    "UPDATE annotation SET annotator = 'x';",
+    "UPDATE annotation SET document = 999;",
+    "UPDATE annotation SET reviewer = 999;",
+    "UPDATE annotation_code SET annotation = 99999;",
+    "UPDATE annotation_code SET code = 99999;",
+    "UPDATE segment SET document = 999 WHERE id = 1;",
+    "UPDATE code SET dimension = 999 WHERE id = 1;",
+    "UPDATE code SET parent = 999 WHERE id = 1;",
+    "INSERT INTO document_attribute (document, key, value) VALUES (999, 'k', 'v');",
     "UPDATE document SET length = length + 1;",
     "UPDATE document SET sha256 = 'abc';",
     "UPDATE document SET text = text || 'x', length = length + 1;",
@@ -444,6 +453,28 @@ test_refuses_broken_invariants (void)
       tamper (path, changes[i]);
       assert_refused (path, GLOSS_PROJECT_ERROR_INVARIANT);
     }
+}
+
+/* The open follows the annotations' references in its own scans and
+ * asks foreign_key_check about the other tables by name: the tables with
+ * foreign keys must be the ones it knows (see quick_check_run). */
+static void
+test_foreign_key_tables (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autoptr(GlossProject) project = make_project (dir, "p.gloss", NULL);
+  g_autoptr(GString) tables = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gloss_project_get_db (project),
+                                       "SELECT DISTINCT m.name FROM sqlite_schema m, "
+                                       "pragma_foreign_key_list (m.name) f "
+                                       "WHERE m.type = 'table' ORDER BY m.name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (tables, "%s ", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_cmpstr (tables->str, ==, "annotation annotation_code code document_attribute segment ");
 }
 
 /* Permission bits do not bind root: those cases run in a child process that
@@ -1493,6 +1524,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/project/refuses-newer-schema", test_refuses_newer_schema);
   g_test_add_func ("/gloss/project/refuses-schema-changes", test_refuses_schema_changes);
   g_test_add_func ("/gloss/project/refuses-broken-invariants", test_refuses_broken_invariants);
+  g_test_add_func ("/gloss/project/foreign-key-tables", test_foreign_key_tables);
   g_test_add_func ("/gloss/project/refuses-unreadable", test_refuses_unreadable);
   g_test_add_func ("/gloss/project/unwritable-opens-read-only", test_unwritable_opens_read_only);
   g_test_add_func ("/gloss/project/read-only-needs-repair", test_read_only_needs_repair);
