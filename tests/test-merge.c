@@ -592,6 +592,126 @@ test_large_into_larger (void)
   assert_spans (team.lead, team.doc);
 }
 
+/* Every annotation of @project as the text of its fields, by uuid, with
+ * annotators and codes by uuid (ids differ between files). */
+static char *
+annotations_of (GlossProject *project)
+{
+  static const char sql[] =
+    "SELECT a.uuid, d.uuid, a.start, a.\"end\", a.quote, ifnull (a.note, '-'), an.uuid, a.created, "
+    "a.modified, a.revision, a.deleted, a.review_status, "
+    "(SELECT group_concat (uuid) FROM (SELECT c.uuid FROM annotation_code ac "
+    " JOIN code c ON c.id = ac.code WHERE ac.annotation = a.id ORDER BY c.uuid)) "
+    "FROM annotation a JOIN annotator an ON an.id = a.annotator "
+    "JOIN document d ON d.id = a.document ORDER BY a.uuid";
+  GString *all = g_string_new (NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (_gloss_project_get_db (project), sql, -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        g_string_append_printf (all, "%s|", (const char *) sqlite3_column_text (stmt, i));
+      g_string_append_c (all, '\n');
+    }
+  sqlite3_finalize (stmt);
+
+  return g_string_free (all, FALSE);
+}
+
+/* A large merge into a target without annotations gives the new ones ids in
+ * uuid order (each insert goes at the end of the uuid index); everything
+ * else about them is as in the source, and merging the source again, whose
+ * ids now run in another order than the target's, adds nothing. */
+static void
+test_large_into_empty (void)
+{
+  g_auto(GlossMergeReport) report = { 0, };
+  g_auto(GlossMergeReport) again = { 0, };
+  g_auto(GlossMergeReport) third = { 0, };
+  g_autoptr(GlossProject) lead = NULL;
+  g_autoptr(GlossProject) bob = NULL;
+  g_autoptr(GlossProject) fresh = NULL;
+  g_autoptr(GlossAnnotation) noted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *fresh_path = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *have = NULL;
+  g_autofree char *schema = NULL;
+  g_autofree char *schema_after = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *edited = NULL;
+  gint64 doc;
+
+  lead = make_project (dir, "lead.gloss", "alice", &doc);
+  bob = copy_for (lead, dir, "bob.gloss", "bob");
+  add_many (bob, doc, LARGE_MERGE, 8);
+  gone = annotate (bob, doc, 5, 15, "Actors/Russia", "to be deleted");
+  edited = annotate (bob, doc, 30, 45, "Themes/Energy", NULL);
+  g_assert_true (gloss_project_delete_annotation (bob, id_of (bob, gone), NULL));
+  schema = schema_of (lead);
+
+  merge (lead, &report, bob, NULL);
+
+  g_assert_cmpuint (report.added, ==, LARGE_MERGE + 1);
+  g_assert_cmpuint (report.tombstones_added, ==, 1);
+  g_assert_cmpuint (report.unchanged, ==, 0);
+  g_assert_cmpuint (report.skipped->len, ==, 0);
+  g_assert_nonnull (report.backup);
+  want = annotations_of (bob);
+  have = annotations_of (lead);
+  g_assert_cmpstr (have, ==, want);
+  /* ids in uuid order */
+  g_assert_cmpint (query_int (lead, "SELECT count (*) FROM annotation a JOIN annotation b "
+                                    "ON b.id = a.id + 1 WHERE b.uuid < a.uuid"), ==, 0);
+  g_assert_cmpint (query_int (lead, "SELECT max (id) - min (id) + 1 - count (*) FROM annotation"),
+                   ==, 0);
+  g_assert_cmpuint (count_live (lead), ==, LARGE_MERGE + 1);
+  g_assert_cmpint (query_int (lead, "PRAGMA foreign_keys"), ==, 1);
+  schema_after = schema_of (lead);
+  g_assert_cmpstr (schema_after, ==, schema);
+  assert_sound (lead);
+  assert_spans (lead, doc);
+
+  merge (lead, &again, bob, NULL);
+  g_assert_cmpuint (again.added, ==, 0);
+  g_assert_cmpuint (again.tombstones_added, ==, 0);
+  g_assert_cmpuint (again.updated, ==, 0);
+  g_assert_cmpuint (again.conflicts->len, ==, 0);
+  g_assert_cmpuint (again.unchanged, ==, LARGE_MERGE + 2);
+  g_clear_pointer (&have, g_free);
+  have = annotations_of (lead);
+  g_assert_cmpstr (have, ==, want);
+
+  /* a later edit in the source comes over, found in the target's copy */
+  tick ();
+  g_assert_true (gloss_project_set_annotation_note (bob, id_of (bob, edited), "bob's, later",
+                                                    NULL));
+  merge (lead, &third, bob, NULL);
+  g_assert_cmpuint (third.added, ==, 0);
+  g_assert_cmpuint (third.updated, ==, 1);
+  g_assert_cmpuint (third.unchanged, ==, LARGE_MERGE + 1);
+  g_assert_cmpuint (third.conflicts->len, ==, 0);
+  noted = find (lead, edited);
+  g_assert_cmpstr (noted->note, ==, "bob's, later");
+  g_clear_pointer (&want, g_free);
+  g_clear_pointer (&have, g_free);
+  want = annotations_of (bob);
+  have = annotations_of (lead);
+  g_assert_cmpstr (have, ==, want);
+  assert_sound (lead);
+  assert_spans (lead, doc);
+
+  /* the file opens through the full check */
+  fresh_path = g_strdup (gloss_project_get_path (lead));
+  g_clear_object (&lead);
+  fresh = gloss_project_open (fresh_path, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fresh);
+}
+
 /* Sources whose annotations come in another order than the target's, and
  * ids with wide gaps: every annotation is still paired with its own. */
 static void
@@ -1650,6 +1770,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/merge/large", test_large);
   g_test_add_func ("/gloss/merge/large-dry-run", test_large_dry_run);
   g_test_add_func ("/gloss/merge/large-into-larger", test_large_into_larger);
+  g_test_add_func ("/gloss/merge/large-into-empty", test_large_into_empty);
 
   return g_test_run ();
 }
