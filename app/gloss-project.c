@@ -789,7 +789,9 @@ is_live (GArray *live,
 {
   SpanRow key = { id, 0, 0, 0 };
 
-  return bsearch (&key, live->data, live->len, sizeof (SpanRow), span_row_cmp) != NULL;
+  /* (bsearch may not be given the NULL data of an empty array) */
+  return live->len > 0 &&
+         bsearch (&key, live->data, live->len, sizeof (SpanRow), span_row_cmp) != NULL;
 }
 
 static gboolean
@@ -827,8 +829,7 @@ check_annotation_codes (sqlite3    *db,
                                                           NULL);
   g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  const gint64 *next_id = (const gint64 *) (gpointer) ids->data;
-  const gint64 *end_id = next_id + ids->len;
+  guint next = 0;   /* into @ids */
   gint64 current = -1;
   gboolean reported = FALSE;
   int rc;
@@ -861,9 +862,9 @@ check_annotation_codes (sqlite3    *db,
         const gint64 *dimension = whole ? g_hash_table_lookup (code_dims, &code) : NULL;
 
         /* (a WITHOUT ROWID table: foreign_key_check names no row) */
-        while (next_id < end_id && *next_id < annotation)
-          next_id++;
-        if (!whole || next_id == end_id || *next_id != annotation)
+        while (next < ids->len && g_array_index (ids, gint64, next) < annotation)
+          next++;
+        if (!whole || next == ids->len || g_array_index (ids, gint64, next) != annotation)
           add_reference (references, 0, "annotation_code", "annotation");
         if (dimension == NULL)
           add_reference (references, 0, "annotation_code", "code");
@@ -1155,7 +1156,8 @@ check_span_index (sqlite3     *db,
     for (k = 0; k < indexed->len; k++)
       {
         const SpanRow *s = &g_array_index (indexed, SpanRow, k);
-        const SpanRow *a = bsearch (s, live->data, live->len, sizeof (SpanRow), span_row_cmp);
+        const SpanRow *a = live->len == 0 ? NULL
+                           : bsearch (s, live->data, live->len, sizeof (SpanRow), span_row_cmp);
 
         if (a == NULL || a->document != s->document || a->start != s->start || a->end != s->end)
           break;
