@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "bench-peak.h"
 #include "gloss-agreement.h"
 #include "gloss-project.h"
 
@@ -42,24 +43,6 @@ cpu_s (void)
          + (double) usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
 }
 
-/* This process's own peak: VmHWM belongs to its address space, while
- * ru_maxrss keeps the peak of the parent it was forked from. */
-static double
-peak_mib (void)
-{
-  g_autofree char *status = NULL;
-  const char *line;
-
-  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-      (line = strstr (status, "VmHWM:")) != NULL)
-    return g_ascii_strtod (line + strlen ("VmHWM:"), NULL) / 1024.0;   /* kB */
-  {
-    struct rusage usage;
-
-    getrusage (RUSAGE_SELF, &usage);
-    return (double) usage.ru_maxrss / 1024.0;   /* kilobytes on Linux */
-  }
-}
 
 static char *
 make_text (gint64 characters)
@@ -143,7 +126,7 @@ run_compare (const char *dir)
   g_print ("compare + JSON: %.3f s\n", t_compare + t_json);
   g_print ("full agree run (open + compare + JSON): %.3f s%s\n", t_open + t_compare + t_json,
            t_open + t_compare + t_json < 1.0 ? "" : " (over the 1 s target)");
-  g_print ("peak memory of open + compare + JSON: %.1f MiB\n", peak_mib ());
+  g_print ("peak memory of open + compare + JSON: %.1f MiB\n", gloss_bench_peak_mib ());
 
   for (guint i = 0; i < report->dimensions->len; i++)
     {
