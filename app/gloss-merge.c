@@ -733,6 +733,8 @@ typedef struct
   gint64        first;
   GArray       *pairs;         /* (element-type Pair): by source id */
   guint         n_new;         /* source annotations the target lacks */
+  gint64        n_annotations; /* when the merge began */
+  gboolean      all_new;       /* the target had no annotations to pair with */
   CodeCursor    annotation_codes;
 } Source;
 
@@ -794,7 +796,7 @@ typedef struct
 {
   gint64      id;         /* in its own file */
   const char *uuid;
-  const char *quote;
+  const char *quote;      /* quote_bytes long, perhaps with no NUL after */
   const char *note;
   const char *created;
   const char *modified;
@@ -1700,6 +1702,7 @@ typedef struct
   const char *reviewed;
   GArray     *codes;        /* (element-type gint64): sorted, unique */
   const char *file;
+  const char *quote_in_text;  /* the quote's bytes in the target's text (no NUL after), or NULL */
 } Version;
 
 static gint
@@ -2362,7 +2365,9 @@ hold_annotation (Held          *held,
     memcpy (codes, v->codes->data, v->codes->len * sizeof (gint64));
   row->id = v->id;
   row->uuid = held_text (held, v->uuid, -1);
-  row->quote = held_text (held, v->quote, v->quote_bytes);
+  /* The target's texts stay for the whole merge. */
+  row->quote = v->quote_in_text != NULL ? v->quote_in_text
+                                        : held_text (held, v->quote, v->quote_bytes);
   row->note = held_text (held, v->note, -1);
   row->created = held_text (held, v->created, -1);
   row->modified = held_text (held, v->modified, -1);
@@ -2414,16 +2419,40 @@ held_to_version (const HeldRow *row,
   v->codes = codes;
 }
 
+/* A held row and the first bytes of its uuid, big-endian: most rows are
+ * ordered by the number alone, without reaching for the row. */
+typedef struct
+{
+  guint64        prefix;
+  const HeldRow *row;
+} HeldKey;
+
 /* In the order of the uuid index: its text's bytes (uuid has the BINARY
  * collation). */
 static int
 compare_held (const void *a,
               const void *b)
 {
-  const HeldRow *x = *(HeldRow *const *) a;
-  const HeldRow *y = *(HeldRow *const *) b;
+  const HeldKey *x = a;
+  const HeldKey *y = b;
 
-  return strcmp (x->uuid, y->uuid);
+  if (x->prefix != y->prefix)
+    return x->prefix < y->prefix ? -1 : 1;
+  return strcmp (x->row->uuid, y->row->uuid);
+}
+
+static guint64
+uuid_prefix (const char *uuid)
+{
+  guint64 prefix = 0;
+  guint i;
+
+  /* Bytes after the end are zero: "ab" sorts before "ab\x01…", as in
+   * strcmp(). */
+  for (i = 0; i < 8 && uuid[i] != '\0'; i++)
+    prefix = (prefix << 8) | (guint8) uuid[i];
+
+  return prefix << (8 * (8 - i));
 }
 
 static gboolean queue_annotation (Merge          *m,
@@ -2437,15 +2466,22 @@ insert_held (Merge    *m,
 {
   Held *held = &m->held;
   g_autoptr(GArray) codes = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree HeldKey *keys = NULL;
 
   if (!held->on)
     return TRUE;
   held->on = FALSE;
 
-  qsort (held->rows->pdata, held->rows->len, sizeof (gpointer), compare_held);
+  keys = g_new (HeldKey, MAX (held->rows->len, 1));
   for (guint i = 0; i < held->rows->len; i++)
     {
-      const HeldRow *row = held->rows->pdata[i];
+      keys[i].row = held->rows->pdata[i];
+      keys[i].prefix = uuid_prefix (keys[i].row->uuid);
+    }
+  qsort (keys, held->rows->len, sizeof (HeldKey), compare_held);
+  for (guint i = 0; i < held->rows->len; i++)
+    {
+      const HeldRow *row = keys[i].row;
       Version v = { 0, };
 
       if (i % CANCEL_EVERY == CANCEL_EVERY - 1 && !check_cancelled (m, error))
@@ -3538,6 +3574,8 @@ matched_target (const Source *src,
                 gint64        id,
                 guint        *next)
 {
+  if (src->all_new)
+    return 0;
   if (src->matches != NULL)
     return id >= src->first && id - src->first < (gint64) src->matches->len
            ? g_array_index (src->matches, gint64, id - src->first) : -1;
@@ -3565,12 +3603,12 @@ copy_target_if_scattered (Merge    *m,
   g_autoptr(MergeStmt) stmt = NULL;
   g_autoptr(GArray) codes = NULL;
   TargetRows *rows;
-  guint n = src->matches != NULL ? src->matches->len : src->pairs->len;
+  guint n = src->matches != NULL ? src->matches->len : src->pairs != NULL ? src->pairs->len : 0;
   guint paired = 0, back = 0, read = 0;
   gint64 previous = 0, first = G_MAXINT64, last = G_MININT64;
   int rc;
 
-  if (!m->large)
+  if (!m->large || src->all_new)
     return TRUE;
 
   for (guint i = 0; i < n; i++)
@@ -3753,6 +3791,7 @@ merge_annotation_rows (Merge    *m,
           continue;
         }
 
+      s.quote_in_text = doc_text_at (text, s.start);
       if (!merge_one_annotation (m, src, &s, target_id, target_codes, error))
         return FALSE;
     }
@@ -3763,13 +3802,40 @@ merge_annotation_rows (Merge    *m,
 }
 
 static gboolean
+set_cache (Merge    *m,
+           gint64    kib,
+           GError  **error)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, kib);
+
+  return conn_exec (&m->conn, sql, error);
+}
+
+static gboolean
 merge_annotations (Merge    *m,
                    Source   *src,
                    GError  **error)
 {
+  gint64 first_new;
   gboolean ok;
 
-  ok = pair_identities (m, src, error) && copy_target_if_scattered (m, src, error);
+  /* Pairing walks both uuid indexes in order: a small cache whose pages
+   * are reused costs less than filling a large one with fresh memory. */
+  ok = !m->large || set_cache (m, SMALL_CACHE_KIB, error);
+
+  /* A large merge into a target without annotations has nothing to pair
+   * with (the count is only a size: the merge does not rely on it). */
+  src->all_new = m->large && m->existing == 0;
+  if (!ok)
+    ;
+  else if (src->all_new)
+    {
+      g_clear_pointer (&src->matches, g_array_unref);
+      g_clear_pointer (&src->pairs, g_array_unref);
+      src->n_new = CLAMP (src->n_annotations, 0, G_MAXUINT);
+    }
+  else
+    ok = pair_identities (m, src, error) && copy_target_if_scattered (m, src, error);
   merge_phase (m, "pairing");
 
   /* Adding many rows to few: build the secondary indexes once at the end. */
@@ -3781,18 +3847,20 @@ merge_annotations (Merge    *m,
   if (ok && m->bulk && m->existing == 0)
     held_start (&m->held, src->n_new);
 
-  /* Writing only at the ends of the tables, or reading through a copy or
-   * in order: a small cache whose pages are reused costs less than filling
-   * a large one with fresh memory. */
-  if (ok && m->large && (m->held.on || src->n_new == 0 || m->target_rows != NULL))
-    ok = conn_exec (&m->conn, "PRAGMA cache_size = -" G_STRINGIFY (SMALL_CACHE_KIB), error);
+  /* Inserting all over the target's uuid index needs it in the cache; rows
+   * written only at the ends of the tables, or the target read in order or
+   * through its copy, do not. */
+  if (ok && m->large && !m->held.on && src->n_new > 0 && m->target_rows == NULL)
+    ok = set_cache (m, MERGE_CACHE_KIB, error);
 
   merge_phase (m, "drop indexes");
+  first_new = m->batch.next_id;
   ok = ok && merge_annotation_rows (m, src, error);
   merge_phase (m, "rows read");
   ok = ok && insert_held (m, error) && batch_flush (m, error);
   merge_phase (m, "rows");
-  m->existing += src->n_new;
+  /* Paired or not, every row this source added. */
+  m->existing += src->all_new ? m->batch.next_id - first_new : src->n_new;
 
   target_cursor_reset (m);
   code_cursor_reset (&src->annotation_codes);
@@ -3968,7 +4036,10 @@ count_source_annotations (Merge *m)
 
       if (sqlite3_prepare_v2 (db, "SELECT count (*) FROM annotation", -1, &stmt, NULL) == SQLITE_OK &&
           sqlite3_step (stmt) == SQLITE_ROW)
-        total += sqlite3_column_int64 (stmt, 0);
+        {
+          src->n_annotations = sqlite3_column_int64 (stmt, 0);
+          total += src->n_annotations;
+        }
       else
         total = G_MAXINT64 / 2;
       sqlite3_finalize (stmt);
