@@ -653,6 +653,24 @@ test_large_into_empty (void)
   g_assert_true (gloss_project_delete_annotation (bob, id_of (bob, gone), NULL));
   schema = schema_of (lead);
 
+  /* a dry run writes rows it cannot keep in memory to the file, and takes
+   * them all back */
+  {
+    g_auto(GlossMergeReport) dry = { 0, };
+    g_autofree char *before = file_sha256 (gloss_project_get_path (lead));
+    g_autofree char *after = NULL;
+    const char *sources[2] = { gloss_project_get_path (bob), NULL };
+
+    g_assert_true (gloss_merge (lead, sources, TRUE, &dry, NULL, &error));
+    g_assert_no_error (error);
+    after = file_sha256 (gloss_project_get_path (lead));
+    g_assert_cmpuint (dry.added, ==, LARGE_MERGE + 1);
+    g_assert_cmpuint (dry.tombstones_added, ==, 1);
+    g_assert_cmpstr (before, ==, after);
+    g_assert_cmpint (query_int (lead, "SELECT count (*) FROM annotation"), ==, 0);
+    g_assert_cmpuint (count_backups (gloss_project_get_path (lead)), ==, 0);
+  }
+
   merge (lead, &report, bob, NULL);
 
   g_assert_cmpuint (report.added, ==, LARGE_MERGE + 1);
