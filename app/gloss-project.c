@@ -1144,27 +1144,35 @@ check_span_index (sqlite3     *db,
   guint i = 0, j = 0;
   int rc;
 
+  /* Each indexed row (ids are unique in the index) found live and in
+   * place, as many as live: the two hold the same.  Only otherwise are
+   * the rows kept, sorted and walked to name what differs. */
+  {
+    guint n_matched = 0;
+    gboolean differ = FALSE;
+
+    rc = sqlite3_prepare_v2 (db, "SELECT id, document0, start0, end0 FROM annotation_span", -1,
+                             &stmt, NULL);
+    if (rc == SQLITE_OK)
+      while (!differ && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          SpanRow s = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1),
+                        sqlite3_column_int64 (stmt, 2), sqlite3_column_int64 (stmt, 3) };
+          const SpanRow *a = live->len == 0 ? NULL
+                             : bsearch (&s, live->data, live->len, sizeof (SpanRow), span_row_cmp);
+
+          differ = a == NULL || a->document != s.document || a->start != s.start || a->end != s.end;
+          n_matched++;
+        }
+    if (!differ && rc != SQLITE_DONE)
+      return set_db_error (db, rc, "check", error);
+    g_clear_pointer (&stmt, sqlite3_finalize);
+    if (!differ && n_matched == live->len)
+      return TRUE;
+  }
   if (!read_span_rows (db, "SELECT id, document0, start0, end0 FROM annotation_span",
                        indexed, error))
     return FALSE;
-  /* Each indexed row (ids are unique in the index) found live and in
-   * place, as many as live: the two hold the same.  Otherwise sort and
-   * walk them to name what differs. */
-  {
-    guint k;
-
-    for (k = 0; k < indexed->len; k++)
-      {
-        const SpanRow *s = &g_array_index (indexed, SpanRow, k);
-        const SpanRow *a = live->len == 0 ? NULL
-                           : bsearch (s, live->data, live->len, sizeof (SpanRow), span_row_cmp);
-
-        if (a == NULL || a->document != s->document || a->start != s->start || a->end != s->end)
-          break;
-      }
-    if (k == indexed->len && indexed->len == live->len)
-      return TRUE;
-  }
   g_array_sort (indexed, span_row_cmp);
 
   /* Walk both in id order; report by uuid where the annotation exists. */
