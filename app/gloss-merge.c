@@ -42,11 +42,14 @@
  * Speed.  A source's annotations are paired with the target's by walking
  * both files' uuid indexes side by side, once; then both are read in id
  * order (the target through one cursor that seeks only where the orders
- * differ), and new annotations are inserted many to a statement.  A merge
- * too large to keep a changeset for runs without foreign key enforcement,
- * and when it brings more annotations than the target holds, without the
- * target's secondary indexes, built again before it commits, and with its
- * span index built whole (see rebuild_spans()). */
+ * differ, or from a copy in memory where they differ throughout: see
+ * copy_target_if_scattered()), and new annotations are inserted many to a
+ * statement.  A merge too large to keep a changeset for runs without
+ * foreign key enforcement, and when it brings more annotations than the
+ * target holds, without the target's secondary indexes, built again before
+ * it commits, and with its span index built whole (see rebuild_spans()).
+ * Into a target without annotations, such a merge inserts in uuid order
+ * (see hold_annotation()) through a small page cache. */
 
 G_DEFINE_QUARK (gloss-merge-error-quark, gloss_merge_error)
 
@@ -239,6 +242,13 @@ conn_prepare (Conn        *conn,
 /* For the length of a merge, a large page cache on the target, so inserts
  * and look-ups by uuid all over a big file do not go to the file one page at
  * a time.  A connection setting only: nothing is written to the file.
+ *
+ * Where a large merge reads in order, or writes only at the ends of the
+ * tables, a small cache serves as well: its pages are reused, where a large
+ * one is filled with fresh memory, which costs more than the reads.  Pages
+ * written beyond it go to the file before the commit (SQLite's cache
+ * spill, after the rollback journal is synced), and from then on the file
+ * is locked against readers until the merge ends.
  *
  * A large merge also runs with SQLite's foreign key enforcement off: with
  * it on, SQLite keeps a journal for each statement of many rows, to undo
@@ -936,7 +946,7 @@ merge_clear (Merge *m)
 }
 
 /* Where a merge's time goes: G_MESSAGES_DEBUG=gloss-merge prints each
- * phase's wall time. */
+ * phase's wall time and the process's CPU time in it. */
 static void
 merge_phase (Merge      *m,
              const char *done)
@@ -2445,14 +2455,19 @@ static guint64
 uuid_prefix (const char *uuid)
 {
   guint64 prefix = 0;
-  guint i;
+  gboolean ended = FALSE;
 
-  /* Bytes after the end are zero: "ab" sorts before "ab\x01…", as in
+  /* Bytes after the end count as zero: "ab" sorts before "ab\x01…", as in
    * strcmp(). */
-  for (i = 0; i < 8 && uuid[i] != '\0'; i++)
-    prefix = (prefix << 8) | (guint8) uuid[i];
+  for (guint i = 0; i < 8; i++)
+    {
+      guint8 c = ended ? 0 : (guint8) uuid[i];
 
-  return prefix << (8 * (8 - i));
+      ended = ended || c == 0;
+      prefix = (prefix << 8) | c;
+    }
+
+  return prefix;
 }
 
 static gboolean queue_annotation (Merge          *m,
@@ -3592,7 +3607,10 @@ matched_target (const Source *src,
  * order far from the source's (a target whose ids were given in uuid order
  * by an earlier merge), fetching each as the source's comes costs a seek
  * and fills the page cache with the whole table; instead they are read
- * once, in id order, into memory. */
+ * once, in id order, into memory (some 400 bytes each, so up to
+ * COPY_TARGET_MAX of them). */
+#define COPY_TARGET_MAX 1000000
+
 static gboolean
 copy_target_if_scattered (Merge    *m,
                           Source   *src,
@@ -3625,7 +3643,8 @@ copy_target_if_scattered (Merge    *m,
       last = MAX (last, target);
     }
   if (paired < BULK_MERGE_MIN || back < paired / 4 ||
-      (guint64) (last - first) >= 4 * (guint64) paired + 1024)
+      (guint64) (last - first) >= 4 * (guint64) paired + 1024 ||
+      last - first >= COPY_TARGET_MAX)
     return TRUE;
 
   stmt = conn_prepare (&m->conn, sql, error);
