@@ -800,6 +800,16 @@ code_info_free (CodeInfo *info)
   g_free (info);
 }
 
+/* An annotation's entry in the span index (see rebuild_spans()). */
+typedef struct
+{
+  gint64  id;
+  gint32  document;
+  gint32  start;
+  gint32  end;
+  guint32 order;      /* its place in id order */
+} SpanEntry;
+
 /* New annotations kept back to be inserted in uuid order (see
  * hold_annotation()), copied into large blocks of memory. */
 typedef struct
@@ -914,6 +924,9 @@ typedef struct
   gint64            phase_cpu;    /* the process's CPU µs, for merge_phase() */
   Held              held;         /* new annotations kept back, see hold_annotation() */
   TargetRows       *target_rows;  /* the target's annotations, see copy_target_if_scattered() */
+  /* (element-type SpanEntry): the spans of the live held annotations once
+   * inserted, in id order, while the table holds nothing else. */
+  GArray           *held_spans;
   /* Every document, annotator and code id the queued inserts wrote, as
    * keys; proven to exist before a large merge commits. */
   GHashTable       *referenced[3];
@@ -943,6 +956,7 @@ merge_clear (Merge *m)
     g_clear_pointer (&m->referenced[i], g_hash_table_unref);
   held_clear (&m->held);
   g_clear_pointer (&m->target_rows, target_rows_free);
+  g_clear_pointer (&m->held_spans, g_array_unref);
 }
 
 /* Where a merge's time goes: G_MESSAGES_DEBUG=gloss-merge prints each
@@ -2494,6 +2508,10 @@ insert_held (Merge    *m,
       keys[i].prefix = uuid_prefix (keys[i].row->uuid);
     }
   qsort (keys, held->rows->len, sizeof (HeldKey), compare_held);
+  /* The target had no annotations (held_start()): these are all it will
+   * hold, unless more are written later in this merge. */
+  g_clear_pointer (&m->held_spans, g_array_unref);
+  m->held_spans = g_array_sized_new (FALSE, FALSE, sizeof (SpanEntry), held->rows->len);
   for (guint i = 0; i < held->rows->len; i++)
     {
       const HeldRow *row = keys[i].row;
@@ -2505,6 +2523,13 @@ insert_held (Merge    *m,
       held_to_version (row, &v, codes);
       if (!queue_annotation (m, &v, error))
         return FALSE;
+      if (!row->deleted)
+        {
+          SpanEntry entry = { m->batch.next_id - 1, (gint32) row->document, (gint32) row->start,
+                              (gint32) row->end, m->held_spans->len };
+
+          g_array_append_val (m->held_spans, entry);
+        }
     }
 
   held_clear (held);
@@ -2525,6 +2550,7 @@ insert_annotation (Merge          *m,
       return TRUE;
     }
 
+  g_clear_pointer (&m->held_spans, g_array_unref);
   return queue_annotation (m, v, error);
 }
 
@@ -2634,6 +2660,7 @@ update_annotation (Merge          *m,
   static const char clear_codes_sql[] = "DELETE FROM annotation_code WHERE annotation = ?";
   g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, update_sql, error);
 
+  g_clear_pointer (&m->held_spans, g_array_unref);
   if (stmt == NULL)
     return FALSE;
 
@@ -3067,15 +3094,6 @@ restore_indexes (Merge    *m,
 
 typedef struct
 {
-  gint64  id;
-  gint32  document;
-  gint32  start;
-  gint32  end;
-  guint32 order;      /* its place in id order */
-} SpanEntry;
-
-typedef struct
-{
   gint64 node;
   gint32 box[4];      /* document0, document1, start0, end0 */
 } SpanNode;
@@ -3401,7 +3419,7 @@ rebuild_spans (Merge     *m,
 {
   static const char sql[] =
     "SELECT id, document, start, \"end\" FROM annotation WHERE deleted = 0 ORDER BY id";
-  g_autoptr(GArray) entries = g_array_new (FALSE, FALSE, sizeof (SpanEntry));
+  g_autoptr(GArray) entries = NULL;
   g_autofree guint8 *buffer = NULL;
   SpanWriter w = { m, 0, NULL, NULL, NULL };
   int defensive = 1;
@@ -3413,24 +3431,29 @@ rebuild_spans (Merge     *m,
   if (w.node_bytes < 4 + 2 * SPAN_CELL_BYTES || w.node_bytes > 65536)
     return TRUE;
 
-  {
-    g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
-    int rc;
+  /* Known without reading the table when it holds only the rows held back
+   * and inserted in uuid order. */
+  entries = g_steal_pointer (&m->held_spans);
+  if (entries == NULL)
+    {
+      g_autoptr(MergeStmt) stmt = conn_prepare (&m->conn, sql, error);
+      int rc;
 
-    if (stmt == NULL)
-      return FALSE;
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SpanEntry entry = { sqlite3_column_int64 (stmt, 0),
-                            (gint32) sqlite3_column_int64 (stmt, 1),
-                            (gint32) sqlite3_column_int64 (stmt, 2),
-                            (gint32) sqlite3_column_int64 (stmt, 3), entries->len };
+      entries = g_array_new (FALSE, FALSE, sizeof (SpanEntry));
+      if (stmt == NULL)
+        return FALSE;
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          SpanEntry entry = { sqlite3_column_int64 (stmt, 0),
+                              (gint32) sqlite3_column_int64 (stmt, 1),
+                              (gint32) sqlite3_column_int64 (stmt, 2),
+                              (gint32) sqlite3_column_int64 (stmt, 3), entries->len };
 
-        g_array_append_val (entries, entry);
-      }
-    if (rc != SQLITE_DONE)
-      return conn_fail (&m->conn, rc, error);
-  }
+          g_array_append_val (entries, entry);
+        }
+      if (rc != SQLITE_DONE)
+        return conn_fail (&m->conn, rc, error);
+    }
 
   buffer = g_malloc0 (w.node_bytes);
   w.buffer = buffer;
