@@ -198,6 +198,7 @@ static void load_default_annotator (GlossProject *self);
 static gboolean same_stat (const struct stat *a,
                            const struct stat *b);
 static void stamp_write (const struct stat *st);
+static void stamp_if_own (GlossProject *self);
 
 /* A cached statement, reset and unbound when it goes out of scope. */
 typedef sqlite3_stmt GlossStmt;
@@ -230,14 +231,7 @@ gloss_project_finalize (GObject *object)
   text_cache_clear (&self->text_cache);
   if (self->db != NULL)
     sqlite3_close_v2 (self->db);
-  /* Every change since the file was checked was this object's own. */
-  if (self->vouched && self->wrote && self->path != NULL)
-    {
-      struct stat st;
-
-      if (g_lstat (self->path, &st) == 0 && same_stat (&st, &self->own_stat))
-        stamp_write (&st);
-    }
+  stamp_if_own (self);
   g_clear_pointer (&self->undo_stack, g_ptr_array_unref);
   g_clear_pointer (&self->redo_stack, g_ptr_array_unref);
   g_free (self->path);
@@ -1479,6 +1473,35 @@ stamp_write (const struct stat *st)
   if (stamp_racy (st) || g_mkdir_with_parents (dir, 0700) != 0)
     return;
   g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL);
+}
+
+/* Stamps the file when every change since it was checked was this
+ * object's own. */
+static void
+stamp_if_own (GlossProject *self)
+{
+  struct stat st;
+
+  if (self->vouched && self->wrote && self->path != NULL &&
+      g_lstat (self->path, &st) == 0 && same_stat (&st, &self->own_stat))
+    stamp_write (&st);
+}
+
+/**
+ * gloss_project_stamp_checked:
+ *
+ * Records that the file needs no full check at its next open, when every
+ * change since this project checked it was its own (and the last was not
+ * within the file system's timestamp granularity).  Done when the project
+ * is finalized too; a window calls it when it lets go of its project,
+ * which other parts of the program may hold until the process ends.
+ */
+void
+gloss_project_stamp_checked (GlossProject *self)
+{
+  g_return_if_fail (GLOSS_IS_PROJECT (self));
+
+  stamp_if_own (self);
 }
 
 /* Whether a -journal lies beside the file: then it is checked in full. */

@@ -70,6 +70,7 @@ gboolean      gloss_project_save_copy        (GlossProject    *self,
                                               GError         **error);
 /* TRUE when another process committed since we last looked; emits ::changed */
 gboolean      gloss_project_poll_external_changes (GlossProject *self);
+void          gloss_project_stamp_checked    (GlossProject *self);
 
 /* Annotators.  The default annotator is the one new annotations get. */
 const char   *gloss_project_get_default_annotator (GlossProject *self);

@@ -1484,6 +1484,28 @@ test_check_stamp (void)
   }
   g_assert_true (opens_on_stamp (path));
 
+  /* A window letting go of a project another part still holds: its own
+   * changes keep the file stamped all the same. */
+  {
+    g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+    gint64 doc, russia;
+
+    g_assert_no_error (error);
+    doc = gloss_project_resolve_document (project, "Sample interview", &error);
+    g_assert_no_error (error);
+    russia = code (project, "Actors/Russia");
+    gloss_project_add_annotation (project, doc, 130, 140, &russia, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_usleep (120000);
+    gloss_project_stamp_checked (project);
+    g_assert_true (opens_on_stamp (path));
+    /* (and a change after the stamp unstamps it) */
+    gloss_project_add_annotation (project, doc, 150, 160, &russia, 1, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_false (opens_on_stamp (path));
+    g_usleep (120000);
+  }
+
   /* Another program writes while Gloss has the file open: no stamp. */
   {
     g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);

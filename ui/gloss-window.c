@@ -855,6 +855,8 @@ gloss_window_set_project (GlossWindow  *self,
   g_return_if_fail (GLOSS_IS_WINDOW (self));
   g_return_if_fail (GLOSS_IS_PROJECT (project));
 
+  if (self->project != NULL && self->project != project)
+    gloss_project_stamp_checked (self->project);
   if (self->project != NULL)
     g_signal_handlers_disconnect_by_data (self->project, self);
   g_set_object (&self->project, project);
@@ -1042,7 +1044,11 @@ gloss_window_dispose (GObject *object)
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->load_id, g_source_remove);
   if (self->project != NULL)
-    g_signal_handlers_disconnect_by_data (self->project, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->project, self);
+      /* (other widgets may hold the project until the process ends) */
+      gloss_project_stamp_checked (self->project);
+    }
   if (self->document_popover != NULL)
     {
       gtk_widget_unparent (self->document_popover);
