@@ -2600,16 +2600,11 @@ document_from_row (sqlite3_stmt *stmt)
   return document;
 }
 
-/**
- * gloss_project_list_documents:
- *
- * Returns: (transfer full) (element-type GlossDocument): the documents
- */
-GPtrArray *
-gloss_project_list_documents (GlossProject  *self,
-                              GError       **error)
+static GPtrArray *
+list_documents (GlossProject  *self,
+                const char    *sql,
+                GError       **error)
 {
-  static const char sql[] = "SELECT " DOCUMENT_COLUMNS " FROM document d ORDER BY d.position, d.id";
   g_autoptr(GlossStmt) stmt = prepare (self, sql, error);
   g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_document_free);
   int rc;
@@ -2626,6 +2621,20 @@ gloss_project_list_documents (GlossProject  *self,
     }
 
   return g_steal_pointer (&documents);
+}
+
+/**
+ * gloss_project_list_documents:
+ *
+ * Returns: (transfer full) (element-type GlossDocument): the documents
+ */
+GPtrArray *
+gloss_project_list_documents (GlossProject  *self,
+                              GError       **error)
+{
+  static const char sql[] = "SELECT " DOCUMENT_COLUMNS " FROM document d ORDER BY d.position, d.id";
+
+  return list_documents (self, sql, error);
 }
 
 static gboolean
@@ -2646,22 +2655,8 @@ _gloss_project_list_documents_uncounted (GlossProject  *self,
 {
   static const char sql[] = "SELECT " DOCUMENT_COLUMNS_BUT_COUNT "-1 FROM document d "
                             "ORDER BY d.position, d.id";
-  g_autoptr(GlossStmt) stmt = prepare (self, sql, error);
-  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_document_free);
-  int rc;
 
-  if (stmt == NULL)
-    return NULL;
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (documents, document_from_row (stmt));
-  if (rc != SQLITE_DONE)
-    {
-      set_db_error (self->db, rc, "documents", error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&documents);
+  return list_documents (self, sql, error);
 }
 
 GlossDocument *
