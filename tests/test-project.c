@@ -1443,6 +1443,23 @@ opens_on_stamp (const char *path)
   return _gloss_project_opened_on_stamp (project);
 }
 
+/* Tags [start, end) of the sample interview with Actors/Russia. */
+static void
+add_sample_span (GlossProject *project,
+                 gint64        start,
+                 gint64        end)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 doc = gloss_project_resolve_document (project, "Sample interview", &error);
+  gint64 russia;
+
+  g_assert_no_error (error);
+  russia = code (project, "Actors/Russia");
+  g_assert_cmpint (gloss_project_add_annotation (project, doc, start, end, &russia, 1, NULL, NULL,
+                                                 &error), >, 0);
+  g_assert_no_error (error);
+}
+
 /* A file checked in full once opens on its stamp until anything else
  * writes to it; Gloss's own writes keep the stamp, another program's do
  * not, and a stamped file that was changed is checked in full again. */
@@ -1472,14 +1489,9 @@ test_check_stamp (void)
   /* Gloss's own change keeps the file stamped. */
   {
     g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
-    gint64 doc, russia;
 
     g_assert_no_error (error);
-    doc = gloss_project_resolve_document (project, "Sample interview", &error);
-    g_assert_no_error (error);
-    russia = code (project, "Actors/Russia");
-    gloss_project_add_annotation (project, doc, 100, 120, &russia, 1, NULL, NULL, &error);
-    g_assert_no_error (error);
+    add_sample_span (project, 100, 120);
     g_usleep (120000);
   }
   g_assert_true (opens_on_stamp (path));
@@ -1488,20 +1500,14 @@ test_check_stamp (void)
    * changes keep the file stamped all the same. */
   {
     g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
-    gint64 doc, russia;
 
     g_assert_no_error (error);
-    doc = gloss_project_resolve_document (project, "Sample interview", &error);
-    g_assert_no_error (error);
-    russia = code (project, "Actors/Russia");
-    gloss_project_add_annotation (project, doc, 130, 140, &russia, 1, NULL, NULL, &error);
-    g_assert_no_error (error);
+    add_sample_span (project, 130, 140);
     g_usleep (120000);
     gloss_project_stamp_checked (project);
     g_assert_true (opens_on_stamp (path));
     /* (and a change after the stamp unstamps it) */
-    gloss_project_add_annotation (project, doc, 150, 160, &russia, 1, NULL, NULL, &error);
-    g_assert_no_error (error);
+    add_sample_span (project, 150, 160);
     g_assert_false (opens_on_stamp (path));
     g_usleep (120000);
   }
@@ -1509,15 +1515,10 @@ test_check_stamp (void)
   /* Another program writes while Gloss has the file open: no stamp. */
   {
     g_autoptr(GlossProject) project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
-    gint64 doc, russia;
 
     g_assert_no_error (error);
     tamper (path, "UPDATE annotation SET note = 'edited elsewhere' WHERE start = 100;");
-    doc = gloss_project_resolve_document (project, "Sample interview", &error);
-    g_assert_no_error (error);
-    russia = code (project, "Actors/Russia");
-    gloss_project_add_annotation (project, doc, 200, 220, &russia, 1, NULL, NULL, &error);
-    g_assert_no_error (error);
+    add_sample_span (project, 200, 220);
     g_usleep (120000);
   }
   g_assert_false (opens_on_stamp (path));
