@@ -1153,12 +1153,14 @@ compare_bands (gconstpointer a,
   return (ba->order > bb->order) - (ba->order < bb->order);
 }
 
-/* Draws the bands, merging those that continue one another in one
- * colour: rows never overlap, and within a row the drawing order stays,
- * so the picture is the same with fewer rectangles. */
+/* Draws the bands (@along_y FALSE) or the margin's stripes (TRUE),
+ * merging those that continue one another in one colour, along the lines
+ * or down the margin: rows never overlap, and within a row the drawing
+ * order stays, so the picture is the same with fewer rectangles. */
 static void
-flush_bands (GlossTextView *self,
-             GtkSnapshot   *snapshot)
+flush_merged (GlossTextView *self,
+              GtkSnapshot   *snapshot,
+              gboolean       along_y)
 {
   Band *pending = NULL;
 
@@ -1168,56 +1170,27 @@ flush_bands (GlossTextView *self,
       Band *band = &g_array_index (self->bands, Band, i);
 
       if (pending != NULL && pending->row == band->row
-          && gdk_rgba_equal (pending->color, band->color)
-          && pending->rect.origin.y == band->rect.origin.y
-          && pending->rect.size.height == band->rect.size.height
-          && band->rect.origin.x <= pending->rect.origin.x + pending->rect.size.width
-          && band->rect.origin.x + band->rect.size.width >= pending->rect.origin.x)
+          && gdk_rgba_equal (pending->color, band->color))
         {
-          float x0 = MIN (pending->rect.origin.x, band->rect.origin.x);
-          float x1 = MAX (pending->rect.origin.x + pending->rect.size.width,
-                          band->rect.origin.x + band->rect.size.width);
+          /* the axis they continue along, and the one they must share */
+          graphene_rect_t *p = &pending->rect;
+          const graphene_rect_t *b = &band->rect;
+          float *p_pos = along_y ? &p->origin.y : &p->origin.x;
+          float *p_len = along_y ? &p->size.height : &p->size.width;
+          float b_pos = along_y ? b->origin.y : b->origin.x;
+          float b_len = along_y ? b->size.height : b->size.width;
+          gboolean shared = along_y ? p->origin.x == b->origin.x && p->size.width == b->size.width
+                                    : p->origin.y == b->origin.y && p->size.height == b->size.height;
 
-          pending->rect.origin.x = x0;
-          pending->rect.size.width = x1 - x0;
-          continue;
-        }
+          if (shared && b_pos <= *p_pos + *p_len && b_pos + b_len >= *p_pos)
+            {
+              float from = MIN (*p_pos, b_pos);
+              float to = MAX (*p_pos + *p_len, b_pos + b_len);
 
-      if (pending != NULL)
-        gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
-      pending = band;
-    }
-  if (pending != NULL)
-    gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
-  g_array_set_size (self->bands, 0);
-}
-
-/* The same for the margin's stripes, which continue downwards. */
-static void
-flush_stripes (GlossTextView *self,
-               GtkSnapshot   *snapshot)
-{
-  Band *pending = NULL;
-
-  g_array_sort (self->bands, compare_bands);
-  for (guint i = 0; i < self->bands->len; i++)
-    {
-      Band *band = &g_array_index (self->bands, Band, i);
-
-      if (pending != NULL && pending->row == band->row
-          && gdk_rgba_equal (pending->color, band->color)
-          && pending->rect.origin.x == band->rect.origin.x
-          && pending->rect.size.width == band->rect.size.width
-          && band->rect.origin.y <= pending->rect.origin.y + pending->rect.size.height
-          && band->rect.origin.y + band->rect.size.height >= pending->rect.origin.y)
-        {
-          float y0 = MIN (pending->rect.origin.y, band->rect.origin.y);
-          float y1 = MAX (pending->rect.origin.y + pending->rect.size.height,
-                          band->rect.origin.y + band->rect.size.height);
-
-          pending->rect.origin.y = y0;
-          pending->rect.size.height = y1 - y0;
-          continue;
+              *p_pos = from;
+              *p_len = to - from;
+              continue;
+            }
         }
 
       if (pending != NULL)
@@ -1288,7 +1261,7 @@ snapshot_highlights (GlossTextView *self,
         }
     }
 
-  flush_bands (self, snapshot);
+  flush_merged (self, snapshot, FALSE);
 }
 
 /* Gutters ----------------------------------------------------------------- */
@@ -1507,7 +1480,7 @@ snapshot_stripes (GlossTextGutter *gutter,
       band.color = &info->span.color;
       g_array_append_val (self->bands, band);
     }
-  flush_stripes (self, snapshot);
+  flush_merged (self, snapshot, TRUE);
 
   /* Where codes start, their names stacked beside the stripes, each after
    * a dot of its colour, as far down as the next group allows; what does
