@@ -261,19 +261,6 @@ typedef struct
   gboolean      done;
 } Fetch;
 
-static void
-restore_cache_size (sqlite3 *db,
-                    gint64   cache_size)
-{
-  /* A pragma takes no bound parameter: the number is printed. */
-  if (cache_size != 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-
-      sqlite3_exec (db, sql, NULL, NULL, NULL);
-    }
-}
-
 /* Every annotation, tombstones too, in two ordered scans: the annotations
  * by id and their codes by annotation id, walked side by side.  Listing
  * them through the store would build a full record, quote and note
@@ -376,16 +363,9 @@ static void
 fetch_run (Fetch *fetch)
 {
   sqlite3 *db = _gloss_project_get_db (fetch->project);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 cache_size = 0;
-
   /* Each page is read once, in order: a small cache reuses its buffers
    * instead of growing the heap by the size of the file. */
-  if (sqlite3_prepare_v2 (db, "PRAGMA cache_size", -1, &stmt, NULL) == SQLITE_OK &&
-      sqlite3_step (stmt) == SQLITE_ROW)
-    cache_size = sqlite3_column_int64 (stmt, 0);
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+  gint64 cache_size = _gloss_db_swap_cache_size (db, -2048);
 
   /* (the documents' annotation counts are not needed: the rows are read) */
   if ((fetch->dimensions = gloss_project_list_dimensions (fetch->project, &fetch->error)) != NULL
@@ -396,7 +376,7 @@ fetch_run (Fetch *fetch)
      * decides whether it still counts. */
     fetch_rows (fetch, &fetch->error);
 
-  restore_cache_size (db, cache_size);
+  _gloss_db_swap_cache_size (db, cache_size);
 }
 
 static void

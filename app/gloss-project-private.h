@@ -41,6 +41,9 @@ GPtrArray *_gloss_project_list_codes_uncounted (GlossProject  *self,
 /* The documents with n_annotations -1. */
 GPtrArray *_gloss_project_list_documents_uncounted (GlossProject  *self,
                                                    GError       **error);
+/* Sets a connection's PRAGMA cache_size, returning the one it had. */
+gint64    _gloss_db_swap_cache_size (sqlite3 *db,
+                                     gint64   cache_size);
 /* Whether the open trusted the file's check stamp instead of checking it. */
 gboolean  _gloss_project_opened_on_stamp (GlossProject *self);
 /* Inside a write: keep the span index in step after writing annotation rows. */

@@ -690,6 +690,22 @@ query_single_int (sqlite3     *db,
   return set_db_error (db, rc, sql, error);
 }
 
+/* Sets @db's page cache size (a PRAGMA cache_size value: negative in
+ * KiB) and returns the one it had, to be set back the same way. */
+gint64
+_gloss_db_swap_cache_size (sqlite3 *db,
+                           gint64   cache_size)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
+  gint64 before = -2000;   /* SQLite's default */
+
+  /* (a pragma takes no bound parameter: the number is printed) */
+  query_single_int (db, "PRAGMA cache_size", &before, NULL);
+  sqlite3_exec (db, sql, NULL, NULL, NULL);
+
+  return before;
+}
+
 /* SQLite's quick_check of the whole file, on a connection of its own so
  * that it can run on a second core while the invariants are checked. */
 typedef struct
@@ -1229,20 +1245,15 @@ check_contents (sqlite3     *db,
   QuickCheck qc = { (char *) path, damage, references, SQLITE_OK, NULL };
   GThread *thread;
   gboolean ok;
-  gint64 cache_size = -32768;
+  gint64 cache_size;
 
   /* Each page is read once: a small cache that is reused costs less than
    * filling a large one with fresh memory. */
-  query_single_int (db, "PRAGMA cache_size", &cache_size, NULL);
-  sqlite3_exec (db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+  cache_size = _gloss_db_swap_cache_size (db, -2048);
   thread = g_thread_new ("gloss-quick-check", quick_check_run, &qc);
   ok = check_invariants (db, problems, error);
   g_thread_join (thread);
-  {
-    g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = %" G_GINT64_FORMAT, cache_size);
-
-    sqlite3_exec (db, sql, NULL, NULL, NULL);
-  }
+  _gloss_db_swap_cache_size (db, cache_size);
 
   if (qc.rc != SQLITE_DONE)
     {
