@@ -175,6 +175,8 @@ struct _GlossProject
   gboolean         vouched;     /* checked (or stamped) at open, every change since ours */
   gboolean         wrote;
   gboolean         trusted;     /* opened on its check stamp, without the full check */
+  gboolean         checking;    /* opened before the full check, which is still to pass */
+  GlossOpenFlags   open_flags;
 
   sqlite3_session *session;
   gboolean         in_write;
@@ -736,6 +738,60 @@ static const char *const small_reference_checks[] = {
   "PRAGMA foreign_key_check (code)",
 };
 
+/* integrity_check of the small tables: their indexes against their rows.
+ * Returns SQLite's code: SQLITE_DONE when each ran to its end. */
+static int
+check_small_indexes (sqlite3   *db,
+                     GPtrArray *problems)
+{
+  int rc = SQLITE_DONE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (small_index_checks) && rc == SQLITE_DONE &&
+                    problems->len == 0; t++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      rc = sqlite3_prepare_v2 (db, small_index_checks[t], -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            const char *row = (const char *) sqlite3_column_text (stmt, 0);
+
+            if (g_strcmp0 (row, "ok") != 0 && problems->len < 20)
+              g_ptr_array_add (problems, g_strdup_printf ("damaged: %s", row));
+          }
+    }
+
+  return rc;
+}
+
+/* foreign_key_check of the tables with foreign keys other than the
+ * annotations' (which the invariant scans follow): test-project's
+ * foreign-keys case keeps this list whole.  Returns SQLite's code. */
+static int
+check_small_references (sqlite3   *db,
+                        GPtrArray *references)
+{
+  int rc = SQLITE_DONE;
+
+  for (guint t = 0; t < G_N_ELEMENTS (small_reference_checks) && rc == SQLITE_DONE; t++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      rc = sqlite3_prepare_v2 (db, small_reference_checks[t], -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          if (references->len < 20)
+            g_ptr_array_add (references,
+                             g_strdup_printf ("row %lld of %s refers to a missing row of %s",
+                                              (long long) sqlite3_column_int64 (stmt, 1),
+                                              sqlite3_column_text (stmt, 0),
+                                              sqlite3_column_text (stmt, 2)));
+    }
+
+  return rc;
+}
+
 static gpointer
 quick_check_run (gpointer data)
 {
@@ -763,40 +819,13 @@ quick_check_run (gpointer data)
         if (g_strcmp0 (row, "ok") != 0)
           g_ptr_array_add (qc->problems, g_strdup_printf ("damaged: %s", row));
       }
-  for (guint t = 0; t < G_N_ELEMENTS (small_index_checks); t++)
-    if (qc->rc == SQLITE_DONE && qc->problems->len == 0)
-      {
-        g_clear_pointer (&stmt, sqlite3_finalize);
-        qc->rc = sqlite3_prepare_v2 (db, small_index_checks[t], -1, &stmt, NULL);
-        if (qc->rc == SQLITE_OK)
-          while ((qc->rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              const char *row = (const char *) sqlite3_column_text (stmt, 0);
-
-              if (g_strcmp0 (row, "ok") != 0 && qc->problems->len < 20)
-                g_ptr_array_add (qc->problems, g_strdup_printf ("damaged: %s", row));
-            }
-      }
-  /* The references of the tables with foreign keys other than the
-   * annotations' (which the invariant scans follow on the other core):
-   * test-project's foreign-keys case keeps this list whole. */
-  for (guint t = 0; t < G_N_ELEMENTS (small_reference_checks); t++)
-    if (qc->rc == SQLITE_DONE && qc->problems->len == 0)
-      {
-        g_clear_pointer (&stmt, sqlite3_finalize);
-        qc->rc = sqlite3_prepare_v2 (db, small_reference_checks[t], -1, &stmt, NULL);
-        if (qc->rc == SQLITE_OK)
-          while ((qc->rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            if (qc->references->len < 20)
-              g_ptr_array_add (qc->references,
-                               g_strdup_printf ("row %lld of %s refers to a missing row of %s",
-                                                (long long) sqlite3_column_int64 (stmt, 1),
-                                                sqlite3_column_text (stmt, 0),
-                                                sqlite3_column_text (stmt, 2)));
-      }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (qc->rc == SQLITE_DONE && qc->problems->len == 0)
+    qc->rc = check_small_indexes (db, qc->problems);
+  if (qc->rc == SQLITE_DONE && qc->problems->len == 0)
+    qc->rc = check_small_references (db, qc->references);
   if (qc->rc != SQLITE_DONE)
     qc->message = g_strdup (db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (qc->rc));
-  g_clear_pointer (&stmt, sqlite3_finalize);
   sqlite3_close_v2 (db);
 
   return NULL;
@@ -1258,6 +1287,9 @@ check_span_index (sqlite3     *db,
 static gboolean check_invariants (sqlite3    *db,
                                   GPtrArray  *problems,
                                   GError    **error);
+static gboolean check_document_texts (sqlite3    *db,
+                                      GPtrArray  *problems,
+                                      GError    **error);
 
 /* integrity (quick_check), foreign keys and the data's own invariants */
 static gboolean
@@ -1318,70 +1350,69 @@ check_contents (sqlite3     *db,
   return ok;
 }
 
-static gboolean
-check_invariants (sqlite3     *db,
-                  GPtrArray   *problems,
-                  GError     **error)
+typedef struct
 {
-  g_auto(AnnotationScan) scan = { NULL, };
+  const char *sql;
+  const char *what;   /* the problem, with the first column for %s */
+} InvariantCheck;
+
+/* The small tables' invariants, before and after the annotations' review
+ * statuses in the list of problems. */
+static const InvariantCheck small_invariants[] = {
+  { "SELECT s.id FROM segment s JOIN document d ON d.id = s.document "
+    "WHERE NOT (s.start >= 0 AND s.start < s.\"end\" AND s.\"end\" <= d.length) LIMIT 20",
+    "segment %s lies outside its document" },
+  { "SELECT uuid FROM document WHERE typeof (text) != 'text' OR length (text) != length "
+    "OR length < 1 LIMIT 20",
+    "document %s: its length does not match its text" },
+  { "SELECT c.uuid FROM code c JOIN code p ON p.id = c.parent "
+    "WHERE p.dimension != c.dimension LIMIT 20",
+    "code %s has a parent in another dimension" },
+  /* The schema's CHECK constraints: quick_check skips them on a
+   * read-only connection, which is how every file is first opened. */
+  { "SELECT uuid FROM dimension WHERE kind NOT IN ('actor', 'theme', 'stance', 'other') "
+    "OR multiple NOT IN (0, 1) OR level NOT IN ('nominal', 'ordinal') LIMIT 20",
+    "dimension %s has a kind, multiplicity or level Gloss does not know" },
+};
+
+static const InvariantCheck small_invariants_after[] = {
+  { "SELECT id FROM segment WHERE kind NOT IN ('question', 'answer', 'heading', 'link', "
+    "'other') LIMIT 20",
+    "segment %s has a kind Gloss does not know" },
+};
+
+static gboolean
+run_invariant_checks (sqlite3               *db,
+                      const InvariantCheck  *checks,
+                      guint                  n_checks,
+                      GPtrArray             *problems,
+                      GError               **error)
+{
+  for (guint i = 0; i < n_checks; i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      int rc = sqlite3_prepare_v2 (db, checks[i].sql, -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          g_ptr_array_add (problems, g_strdup_printf (checks[i].what,
+                                                      sqlite3_column_text (stmt, 0)));
+      if (rc != SQLITE_DONE)
+        return set_db_error (db, rc, "check", error);
+    }
+
+  return TRUE;
+}
+
+/* Cycles in the code tree would make every tree walk loop. */
+static gboolean
+check_code_cycles (sqlite3     *db,
+                   GPtrArray   *problems,
+                   GError     **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
   int rc;
 
-  /* (the references of the smaller tables are checked beside quick_check) */
-  if (!scan_annotations (db, &scan, error))
-    return FALSE;
-  take_problems (problems, scan.outside);
-
-  {
-    static const struct { const char *sql; const char *what; } checks[] = {
-      { "SELECT s.id FROM segment s JOIN document d ON d.id = s.document "
-        "WHERE NOT (s.start >= 0 AND s.start < s.\"end\" AND s.\"end\" <= d.length) LIMIT 20",
-        "segment %s lies outside its document" },
-      { "SELECT uuid FROM document WHERE typeof (text) != 'text' OR length (text) != length "
-        "OR length < 1 LIMIT 20",
-        "document %s: its length does not match its text" },
-      { "SELECT c.uuid FROM code c JOIN code p ON p.id = c.parent "
-        "WHERE p.dimension != c.dimension LIMIT 20",
-        "code %s has a parent in another dimension" },
-      /* The schema's CHECK constraints: quick_check skips them on a
-       * read-only connection, which is how every file is first opened. */
-      { "SELECT uuid FROM dimension WHERE kind NOT IN ('actor', 'theme', 'stance', 'other') "
-        "OR multiple NOT IN (0, 1) OR level NOT IN ('nominal', 'ordinal') LIMIT 20",
-        "dimension %s has a kind, multiplicity or level Gloss does not know" },
-      { NULL, NULL },   /* the annotations' deletion marks and review statuses */
-      { "SELECT id FROM segment WHERE kind NOT IN ('question', 'answer', 'heading', 'link', "
-        "'other') LIMIT 20",
-        "segment %s has a kind Gloss does not know" },
-    };
-
-    for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-      {
-        if (checks[i].sql == NULL)
-          {
-            take_problems (problems, scan.unknown);
-            continue;
-          }
-        rc = sqlite3_prepare_v2 (db, checks[i].sql, -1, &stmt, NULL);
-        if (rc == SQLITE_OK)
-          while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            g_ptr_array_add (problems, g_strdup_printf (checks[i].what,
-                                                        sqlite3_column_text (stmt, 0)));
-        if (rc != SQLITE_DONE)
-          return set_db_error (db, rc, "check", error);
-        g_clear_pointer (&stmt, sqlite3_finalize);
-      }
-  }
-
-  if (!check_annotation_codes (db, scan.ids, scan.live, scan.references, problems, error)
-      || !check_span_index (db, scan.live, problems, error)
-      || !check_text_columns (db, problems, error))
-    return FALSE;
-  take_problems (problems, scan.not_utf8);
-  /* broken references first, as a reader would look for them */
-  for (guint i = 0; i < scan.references->len; i++)
-    g_ptr_array_insert (problems, (int) i, g_strdup (scan.references->pdata[i]));
-
-  /* Cycles in the code tree would make every tree walk loop. */
   rc = sqlite3_prepare_v2 (db,
                            "WITH RECURSIVE up (id, anc, depth) AS ("
                            " SELECT id, parent, 1 FROM code WHERE parent IS NOT NULL"
@@ -1393,13 +1424,99 @@ check_invariants (sqlite3     *db,
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (problems, g_strdup_printf ("code %s is its own ancestor",
-                                                sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (problems, g_strdup_printf ("code %s is its own ancestor",
+                                                  sqlite3_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)
     return set_db_error (db, rc, "check", error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  /* The SHA-256 of every text. */
+  return TRUE;
+}
+
+/* The part of the check that what a window shows first rests on: the
+ * small tables' indexes, references, invariants and texts, and the
+ * documents' texts.  A file opened with GLOSS_OPEN_DEFER_CHECK is shown
+ * after this part; gloss_project_complete_check_async() runs the whole
+ * check before anything may change the file. */
+static gboolean
+check_small_tables (sqlite3     *db,
+                    GPtrArray   *problems,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) damage = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) references = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  rc = check_small_indexes (db, damage);
+  if (rc == SQLITE_DONE && damage->len == 0)
+    rc = check_small_references (db, references);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xff) != SQLITE_CORRUPT && (rc & 0xff) != SQLITE_NOTADB)
+        return set_db_error (db, rc, "check", error);
+      g_ptr_array_add (problems, g_strdup (sqlite3_errmsg (db)));
+      return TRUE;
+    }
+  if (damage->len > 0)
+    {
+      take_problems (problems, damage);
+      return TRUE;
+    }
+
+  if (!run_invariant_checks (db, small_invariants, G_N_ELEMENTS (small_invariants), problems,
+                             error) ||
+      !run_invariant_checks (db, small_invariants_after, G_N_ELEMENTS (small_invariants_after),
+                             problems, error) ||
+      !check_text_columns (db, problems, error) ||
+      !check_code_cycles (db, problems, error) ||
+      !check_document_texts (db, problems, error))
+    return FALSE;
+  /* broken references first, as a reader would look for them */
+  for (guint i = 0; i < references->len; i++)
+    g_ptr_array_insert (problems, (int) i, g_strdup (references->pdata[i]));
+
+  return TRUE;
+}
+
+static gboolean
+check_invariants (sqlite3     *db,
+                  GPtrArray   *problems,
+                  GError     **error)
+{
+  g_auto(AnnotationScan) scan = { NULL, };
+
+  /* (the references of the smaller tables are checked beside quick_check) */
+  if (!scan_annotations (db, &scan, error))
+    return FALSE;
+  take_problems (problems, scan.outside);
+  if (!run_invariant_checks (db, small_invariants, G_N_ELEMENTS (small_invariants), problems,
+                             error))
+    return FALSE;
+  take_problems (problems, scan.unknown);
+  if (!run_invariant_checks (db, small_invariants_after, G_N_ELEMENTS (small_invariants_after),
+                             problems, error))
+    return FALSE;
+
+  if (!check_annotation_codes (db, scan.ids, scan.live, scan.references, problems, error)
+      || !check_span_index (db, scan.live, problems, error)
+      || !check_text_columns (db, problems, error))
+    return FALSE;
+  take_problems (problems, scan.not_utf8);
+  /* broken references first, as a reader would look for them */
+  for (guint i = 0; i < scan.references->len; i++)
+    g_ptr_array_insert (problems, (int) i, g_strdup (scan.references->pdata[i]));
+
+  return check_code_cycles (db, problems, error) && check_document_texts (db, problems, error);
+}
+
+/* Each document's text is UTF-8 and matches its SHA-256. */
+static gboolean
+check_document_texts (sqlite3     *db,
+                      GPtrArray   *problems,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
   rc = sqlite3_prepare_v2 (db, "SELECT uuid, text, sha256 FROM document", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1740,6 +1857,123 @@ load_project_row (GlossProject  *self,
   return TRUE;
 }
 
+/* The problems a check found, as the error that refuses the file. */
+static void
+set_problems_error (const char  *path,
+                    GPtrArray   *problems,
+                    GError     **error)
+{
+  gboolean damaged = g_str_has_prefix (problems->pdata[0], "damaged") ||
+                     strstr (problems->pdata[0], "malformed") != NULL;
+  g_autofree char *list = NULL;
+
+  g_ptr_array_add (problems, NULL);
+  list = g_strjoinv ("; ", (char **) problems->pdata);
+  g_ptr_array_set_size (problems, problems->len - 1);
+  if (!g_utf8_validate (list, -1, NULL))
+    {
+      /* Problems quote uuids, names and SQLite's messages from the file. */
+      char *valid = g_utf8_make_valid (list, -1);
+
+      g_free (list);
+      list = valid;
+    }
+  g_set_error (error, GLOSS_PROJECT_ERROR,
+               damaged ? GLOSS_PROJECT_ERROR_CORRUPT : GLOSS_PROJECT_ERROR_INVARIANT,
+               _("“%s” is damaged and Gloss does not open it: %s. Restore it from a "
+                 "backup. Nothing was changed."),
+               shown (path), list);
+}
+
+/* The connection a checked project works on: read-write with Gloss's
+ * settings (an older schema migrated first), or read-only when the user
+ * may not write the file or its folder (self->read_only says which). */
+static sqlite3 *
+open_for_use (GlossProject     *self,
+              GlossOpenFlags    flags,
+              gint64            version,
+              GError          **error)
+{
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  const char *path = self->path;
+  sqlite3 *db;
+
+  g_clear_pointer (&self->read_only_reason, g_free);
+  self->read_only = access (path, W_OK) != 0 || access (dir, W_OK) != 0;
+  if (self->read_only)
+    self->read_only_reason = g_strdup (_("You may not change this file or its folder, so "
+                                         "the project is open read-only. Save a copy "
+                                         "elsewhere to work on it."));
+  db = open_connection (path, self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+                        error);
+  if (db == NULL)
+    return NULL;
+
+  /* EXTRA, not FULL: in DELETE mode a commit is the journal's unlink,
+   * and only EXTRA syncs the directory after it.  Under FULL a power
+   * cut soon after a commit can bring the journal back and roll the
+   * commit back (tests/test-powerloss.c shows it). */
+  if (!self->read_only &&
+      !exec_sql (db,
+                 "PRAGMA journal_mode = DELETE;"
+                 "PRAGMA synchronous = EXTRA;"
+                 "PRAGMA foreign_keys = ON;", error))
+    goto fail;
+
+  if (!self->read_only && version < GLOSS_SCHEMA_VERSION)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
+                                              GLOSS_SCHEMA_VERSION);
+
+      if (!backup_before_migration (path, (int) version, error))
+        goto fail;
+      if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+        goto fail;
+      if (!run_migrations (db, (int) version, error) ||
+          !exec_sql (db, sql, error) ||
+          !check_schema (db, GLOSS_SCHEMA_VERSION, path, error))
+        {
+          exec_sql (db, "ROLLBACK", NULL);
+          goto fail;
+        }
+      if (version == 0)
+        {
+          g_autofree char *uuid = g_uuid_string_random ();
+          g_autoptr(sqlite3_stmt) stmt = NULL;
+
+          sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO project (key, value) "
+                              "VALUES ('uuid', ?)", -1, &stmt, NULL);
+          sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+          if (sqlite3_step (stmt) != SQLITE_DONE)
+            {
+              set_db_error (db, sqlite3_extended_errcode (db), "migration", error);
+              g_clear_pointer (&stmt, sqlite3_finalize);
+              exec_sql (db, "ROLLBACK", NULL);
+              goto fail;
+            }
+        }
+      if (!exec_sql (db, "COMMIT", error))
+        {
+          exec_sql (db, "ROLLBACK", NULL);
+          goto fail;
+        }
+    }
+  else if (version < GLOSS_SCHEMA_VERSION)
+    {
+      g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY,
+                   _("This project was made by an older version of Gloss and must be "
+                     "upgraded, but it cannot be written. Copy it somewhere you may write "
+                     "and open the copy."));
+      goto fail;
+    }
+
+  return db;
+
+fail:
+  sqlite3_close_v2 (db);
+  return NULL;
+}
+
 static GlossProject *
 open_checked (const char      *path,
               GlossOpenFlags   flags,
@@ -1755,6 +1989,7 @@ open_checked (const char      *path,
   guint8 header[100];
   sqlite3 *db;
   gint64 version = 0;
+  gboolean defer;
   int rc;
 
   if (!check_file (path, &st, error))
@@ -1824,13 +2059,16 @@ open_checked (const char      *path,
 
   trusted = allow_stamp && version == GLOSS_SCHEMA_VERSION && !has_journal (path) &&
             stamp_matches (&st);
+  defer = (flags & GLOSS_OPEN_DEFER_CHECK) && !(flags & GLOSS_OPEN_READ_ONLY) &&
+          version == GLOSS_SCHEMA_VERSION && !trusted;
   if (version == 0 || version == GLOSS_SCHEMA_VERSION)
     {
       /* Older schemas are checked for identity only; their data is checked
        * again once migrated, at the next open. */
       if (!check_schema (db, (int) version, path, error) ||
           (version == GLOSS_SCHEMA_VERSION && !trusted &&
-           !check_contents (db, path, problems, error)))
+           !(defer ? check_small_tables (db, problems, error)
+                   : check_contents (db, path, problems, error))))
         {
           sqlite3_close_v2 (db);
           return NULL;
@@ -1839,25 +2077,7 @@ open_checked (const char      *path,
 
   if (problems->len > 0)
     {
-      gboolean damaged = g_str_has_prefix (problems->pdata[0], "damaged") ||
-                         strstr (problems->pdata[0], "malformed") != NULL;
-      g_autofree char *list = NULL;
-
-      g_ptr_array_add (problems, NULL);
-      list = g_strjoinv ("; ", (char **) problems->pdata);
-      if (!g_utf8_validate (list, -1, NULL))
-        {
-          /* Problems quote uuids, names and SQLite's messages from the file. */
-          char *valid = g_utf8_make_valid (list, -1);
-
-          g_free (list);
-          list = valid;
-        }
-      g_set_error (error, GLOSS_PROJECT_ERROR,
-                   damaged ? GLOSS_PROJECT_ERROR_CORRUPT : GLOSS_PROJECT_ERROR_INVARIANT,
-                   _("“%s” is damaged and Gloss does not open it: %s. Restore it from a "
-                     "backup. Nothing was changed."),
-                   shown (path), list);
+      set_problems_error (path, problems, error);
       sqlite3_close_v2 (db);
       return NULL;
     }
@@ -1874,7 +2094,7 @@ open_checked (const char      *path,
         sqlite3_close_v2 (db);
         return open_checked (path, flags, allow_rollback, FALSE, error);
       }
-    if (!trusted && unchanged && version == GLOSS_SCHEMA_VERSION)
+    if (!trusted && !defer && unchanged && version == GLOSS_SCHEMA_VERSION)
       stamp_write (&st);
   }
 
@@ -1883,10 +2103,20 @@ open_checked (const char      *path,
   self->dev = st.st_dev;
   self->ino = st.st_ino;
   self->own_stat = st;
-  self->vouched = version == GLOSS_SCHEMA_VERSION;
+  self->vouched = version == GLOSS_SCHEMA_VERSION && !defer;
   self->trusted = trusted;
 
-  if (flags & GLOSS_OPEN_READ_ONLY)
+  if (defer)
+    {
+      /* Read, never written, until the rest of the check has passed. */
+      self->db = db;
+      self->read_only = TRUE;
+      self->checking = TRUE;
+      self->open_flags = flags;
+      self->read_only_reason = g_strdup (_("Gloss is still checking this project. It can be "
+                                           "changed once the check is done."));
+    }
+  else if (flags & GLOSS_OPEN_READ_ONLY)
     {
       self->db = db;
       self->read_only = TRUE;
@@ -1894,78 +2124,10 @@ open_checked (const char      *path,
     }
   else
     {
-      g_autofree char *dir = g_path_get_dirname (path);
-
       sqlite3_close_v2 (db);
-      if (access (path, W_OK) != 0 || access (dir, W_OK) != 0)
-        {
-          self->read_only = TRUE;
-          self->read_only_reason = g_strdup (_("You may not change this file or its folder, so "
-                                               "the project is open read-only. Save a copy "
-                                               "elsewhere to work on it."));
-          self->db = open_connection (path, SQLITE_OPEN_READONLY, error);
-        }
-      else
-        self->db = open_connection (path, SQLITE_OPEN_READWRITE, error);
+      self->db = open_for_use (self, flags, version, error);
       if (self->db == NULL)
         return NULL;
-
-      /* EXTRA, not FULL: in DELETE mode a commit is the journal's unlink,
-       * and only EXTRA syncs the directory after it.  Under FULL a power
-       * cut soon after a commit can bring the journal back and roll the
-       * commit back (tests/test-powerloss.c shows it). */
-      if (!self->read_only &&
-          !exec_sql (self->db,
-                     "PRAGMA journal_mode = DELETE;"
-                     "PRAGMA synchronous = EXTRA;"
-                     "PRAGMA foreign_keys = ON;", error))
-        return NULL;
-
-      if (!self->read_only && version < GLOSS_SCHEMA_VERSION)
-        {
-          g_autofree char *sql = g_strdup_printf ("PRAGMA user_version = %d",
-                                                  GLOSS_SCHEMA_VERSION);
-
-          if (!backup_before_migration (path, (int) version, error))
-            return NULL;
-          if (!exec_sql (self->db, "BEGIN IMMEDIATE", error))
-            return NULL;
-          if (!run_migrations (self->db, (int) version, error) ||
-              !exec_sql (self->db, sql, error) ||
-              !check_schema (self->db, GLOSS_SCHEMA_VERSION, path, error))
-            {
-              exec_sql (self->db, "ROLLBACK", NULL);
-              return NULL;
-            }
-          if (version == 0)
-            {
-              g_autofree char *uuid = g_uuid_string_random ();
-              g_autoptr(sqlite3_stmt) stmt = NULL;
-
-              sqlite3_prepare_v2 (self->db, "INSERT OR IGNORE INTO project (key, value) "
-                                  "VALUES ('uuid', ?)", -1, &stmt, NULL);
-              sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
-              if (sqlite3_step (stmt) != SQLITE_DONE)
-                {
-                  _gloss_project_fail (self, "migration", error);
-                  exec_sql (self->db, "ROLLBACK", NULL);
-                  return NULL;
-                }
-            }
-          if (!exec_sql (self->db, "COMMIT", error))
-            {
-              exec_sql (self->db, "ROLLBACK", NULL);
-              return NULL;
-            }
-        }
-      else if (version < GLOSS_SCHEMA_VERSION)
-        {
-          g_set_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY,
-                       _("This project was made by an older version of Gloss and must be "
-                         "upgraded, but it cannot be written. Copy it somewhere you may write "
-                         "and open the copy."));
-          return NULL;
-        }
     }
 
   if (version < GLOSS_SCHEMA_VERSION && (flags & GLOSS_OPEN_READ_ONLY))
@@ -2082,6 +2244,181 @@ gloss_project_open_many (const char * const  *paths,
     }
 
   return g_steal_pointer (&projects);
+}
+
+/* The rest of a deferred check, on a thread with connections of its own. */
+typedef struct
+{
+  char        *path;
+  struct stat  st;         /* the file as the project opened it */
+  GPtrArray   *problems;
+} DeferredCheck;
+
+static void
+deferred_check_free (gpointer data)
+{
+  DeferredCheck *check = data;
+
+  g_free (check->path);
+  g_ptr_array_unref (check->problems);
+  g_free (check);
+}
+
+static void
+deferred_check_run (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  DeferredCheck *check = task_data;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = open_connection (check->path, SQLITE_OPEN_READONLY, &error);
+  struct stat now;
+  gboolean ok = db != NULL;
+
+  /* The file the project reads, not another put in its place since. */
+  if (ok && (g_lstat (check->path, &now) != 0 || now.st_dev != check->st.st_dev ||
+             now.st_ino != check->st.st_ino))
+    {
+      g_set_error (&error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_REPLACED,
+                   _("“%s” was moved, deleted or replaced by another program while Gloss "
+                     "checked it. Open the file again."), shown (check->path));
+      ok = FALSE;
+    }
+  ok = ok && check_schema (db, GLOSS_SCHEMA_VERSION, check->path, &error) &&
+       check_contents (db, check->path, check->problems, &error);
+  g_clear_pointer (&db, sqlite3_close_v2);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+/**
+ * gloss_project_is_checking:
+ *
+ * Returns: whether the project was opened with %GLOSS_OPEN_DEFER_CHECK and
+ *   the rest of its check has not passed yet (it is read-only until then)
+ */
+gboolean
+gloss_project_is_checking (GlossProject *self)
+{
+  g_return_val_if_fail (GLOSS_IS_PROJECT (self), FALSE);
+  return self->checking;
+}
+
+/**
+ * gloss_project_complete_check_async:
+ *
+ * Runs the part of the full check that %GLOSS_OPEN_DEFER_CHECK put off
+ * (quick_check, the annotations, their codes and the span index) on
+ * threads of its own.  Completes at once when nothing is left to check.
+ */
+void
+gloss_project_complete_check_async (GlossProject        *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  DeferredCheck *check;
+
+  g_return_if_fail (GLOSS_IS_PROJECT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gloss_project_complete_check_async);
+  if (!self->checking)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  check = g_new0 (DeferredCheck, 1);
+  check->path = g_strdup (self->path);
+  check->st = self->own_stat;
+  check->problems = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, check, deferred_check_free);
+  g_task_run_in_thread (task, deferred_check_run);
+}
+
+/* A deferred check that did not pass: the project stays read-only, for
+ * good, and says why. */
+static void
+refuse (GlossProject *self,
+        const GError *error)
+{
+  self->checking = FALSE;
+  self->read_only = TRUE;
+  g_free (self->read_only_reason);
+  self->read_only_reason = g_strdup (error->message);
+}
+
+/**
+ * gloss_project_complete_check_finish:
+ *
+ * When the check passed, the project is now as gloss_project_open() would
+ * have opened it: writable (unless the user may not write the file) and
+ * stamped.  Otherwise @error says what is wrong, as gloss_project_open()
+ * would have, and the project stays read-only: let go of it.
+ *
+ * Returns: whether the file passed the whole check
+ */
+gboolean
+gloss_project_complete_check_finish (GlossProject  *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  DeferredCheck *check;
+  g_autoptr(GError) local_error = NULL;
+  struct stat after;
+  sqlite3 *db;
+
+  g_return_val_if_fail (GLOSS_IS_PROJECT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  check = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), &local_error))
+    {
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        refuse (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (check == NULL || !self->checking)
+    return TRUE;   /* nothing was left to check */
+
+  if (check->problems->len > 0)
+    {
+      set_problems_error (self->path, check->problems, &local_error);
+      refuse (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (g_lstat (self->path, &after) == 0 && same_stat (&check->st, &after))
+    stamp_write (&after);
+
+  /* Whatever another program wrote meanwhile is shown before the
+   * reading connection goes. */
+  gloss_project_poll_external_changes (self);
+
+  db = open_for_use (self, self->open_flags, GLOSS_SCHEMA_VERSION, &local_error);
+  if (db == NULL)
+    {
+      refuse (self, local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_hash_table_remove_all (self->statements);   /* prepared on the reading connection */
+  sqlite3_close_v2 (self->db);
+  self->db = db;
+  self->checking = FALSE;
+  self->vouched = TRUE;
+  if (!query_single_int (self->db, "PRAGMA data_version", &self->data_version, error))
+    return FALSE;
+
+  return TRUE;
 }
 
 gboolean

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "gloss-types.h"
 
@@ -40,6 +40,10 @@ typedef enum
 {
   GLOSS_OPEN_DEFAULT   = 0,
   GLOSS_OPEN_READ_ONLY = 1 << 0,  /* never write, not even a migration */
+  /* A file that needs the full check opens read-only after the part of
+   * it that concerns the small tables; gloss_project_complete_check_async()
+   * runs the rest and then makes the project writable. */
+  GLOSS_OPEN_DEFER_CHECK = 1 << 1,
 } GlossOpenFlags;
 
 #define GLOSS_TYPE_PROJECT (gloss_project_get_type ())
@@ -71,6 +75,14 @@ gboolean      gloss_project_save_copy        (GlossProject    *self,
 /* TRUE when another process committed since we last looked; emits ::changed */
 gboolean      gloss_project_poll_external_changes (GlossProject *self);
 void          gloss_project_stamp_checked    (GlossProject *self);
+gboolean      gloss_project_is_checking      (GlossProject *self);
+void          gloss_project_complete_check_async  (GlossProject        *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+gboolean      gloss_project_complete_check_finish (GlossProject  *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
 
 /* Annotators.  The default annotator is the one new annotations get. */
 const char   *gloss_project_get_default_annotator (GlossProject *self);

@@ -739,6 +739,44 @@ run_entry (const Case *c,
 }
 
 static void
+on_check_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Opens @input as the window opens a large file: before the rest of its
+ * check, which then runs on a thread.  The error either step gave, NULL
+ * when the file passed both. */
+static GError *
+open_deferred (const char *input,
+               GString    *failure)
+{
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+
+  /* (a file the sync open passed has a stamp, which would skip the check) */
+  g_setenv ("GLOSS_CHECK_ALWAYS", "1", TRUE);
+  project = gloss_project_open (input, GLOSS_OPEN_DEFER_CHECK, &error);
+  g_unsetenv ("GLOSS_CHECK_ALWAYS");
+  if (project == NULL)
+    return error;
+  if (gloss_project_is_checking (project) && !gloss_project_is_read_only (project))
+    g_string_append (failure, "opened before its check, it was writable; ");
+
+  gloss_project_complete_check_async (project, NULL, on_check_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!gloss_project_complete_check_finish (project, result, &error) &&
+      !gloss_project_is_read_only (project))
+    g_string_append (failure, "refused after its check, it stayed writable; ");
+
+  return error;
+}
+
+static void
 test_case (gconstpointer data)
 {
   const Case *c = data;
@@ -804,6 +842,18 @@ test_case (gconstpointer data)
       /* A FIFO is refused at once, never read until a writer comes. */
       if (g_get_monotonic_time () - t0 > 4 * G_USEC_PER_SEC)
         g_string_append (failure, "it waited on a FIFO; ");
+    }
+
+  /* The window's way in (the file shown before the rest of its check)
+   * ends where the whole check at open does. */
+  if (g_str_equal (c->entry, "open") && unblocker == NULL)
+    {
+      g_autoptr(GError) deferred = open_deferred (input, failure);
+
+      if ((error == NULL) != (deferred == NULL) ||
+          (error != NULL && (error->domain != deferred->domain || error->code != deferred->code)))
+        g_string_append_printf (failure, "opened before its check, it ended in %s instead; ",
+                                deferred != NULL ? deferred->message : "success");
     }
 
   /* The error, exactly; in valid UTF-8, since the window shows it. */

@@ -1530,6 +1530,129 @@ test_check_stamp (void)
   g_unsetenv ("GLOSS_CHECK_ALWAYS");
 }
 
+static void
+on_check_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* The rest of a deferred check, waited for. */
+static gboolean
+complete_check (GlossProject  *project,
+                GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  gloss_project_complete_check_async (project, NULL, on_check_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return gloss_project_complete_check_finish (project, result, error);
+}
+
+/* A file opened before its full check: readable at once, never written
+ * until the check has passed, then writable and stamped. */
+static void
+test_deferred_check (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = make_valid_file (dir, "p.gloss");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autoptr(GPtrArray) annotations = NULL;
+  g_autofree char *sha = NULL;
+  gint64 doc, russia;
+
+  forget_stamp (path);
+  g_usleep (120000);
+  sha = file_sha256 (path);
+  project = gloss_project_open (path, GLOSS_OPEN_DEFER_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_is_checking (project));
+  g_assert_true (gloss_project_is_read_only (project));
+  g_assert_nonnull (strstr (gloss_project_get_read_only_reason (project), "checking"));
+
+  /* Read meanwhile; a change is refused and nothing is written. */
+  annotations = gloss_project_list_annotations (project, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (annotations->len, ==, 1);
+  doc = gloss_project_resolve_document (project, "Sample interview", &error);
+  g_assert_no_error (error);
+  russia = code (project, "Actors/Russia");
+  g_assert_cmpint (gloss_project_add_annotation (project, doc, 10, 20, &russia, 1, NULL, NULL,
+                                                 &error), ==, 0);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  assert_untouched (path, sha);
+
+  g_assert_true (complete_check (project, &error));
+  g_assert_no_error (error);
+  g_assert_false (gloss_project_is_checking (project));
+  g_assert_false (gloss_project_is_read_only (project));
+  g_assert_cmpint (gloss_project_add_annotation (project, doc, 10, 20, &russia, 1, NULL, NULL,
+                                                 &error), >, 0);
+  g_assert_no_error (error);
+  /* (a second completion has nothing left to do) */
+  g_assert_true (complete_check (project, &error));
+  g_assert_no_error (error);
+  g_usleep (120000);
+  g_clear_object (&project);
+
+  /* Checked in full on the thread: stamped, as the whole check at open
+   * stamps; a stamped file is not deferred. */
+  project = gloss_project_open (path, GLOSS_OPEN_DEFER_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_true (_gloss_project_opened_on_stamp (project));
+  g_assert_false (gloss_project_is_checking (project));
+  g_assert_false (gloss_project_is_read_only (project));
+}
+
+/* What the deferred part finds refuses the file as the whole check at
+ * open would, and leaves it as it was; what the first part finds refuses
+ * it at once. */
+static void
+test_deferred_check_refused (void)
+{
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = make_valid_file (dir, "p.gloss");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) whole = NULL;
+  g_autoptr(GlossProject) project = NULL;
+  g_autofree char *sha = NULL;
+
+  g_setenv ("GLOSS_CHECK_ALWAYS", "1", TRUE);
+
+  /* An annotation beyond its document's end: found on the thread. */
+  tamper (path, "UPDATE annotation SET \"end\" = 999999;");
+  sha = file_sha256 (path);
+  g_assert_null (gloss_project_open (path, GLOSS_OPEN_DEFAULT, &whole));
+  g_assert_error (whole, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT);
+  project = gloss_project_open (path, GLOSS_OPEN_DEFER_CHECK, &error);
+  g_assert_no_error (error);
+  g_assert_true (gloss_project_is_checking (project));
+  g_assert_false (complete_check (project, &error));
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT);
+  g_assert_cmpstr (error->message, ==, whole->message);
+  g_assert_false (gloss_project_is_checking (project));
+  g_assert_true (gloss_project_is_read_only (project));
+  g_assert_cmpstr (gloss_project_get_read_only_reason (project), ==, whole->message);
+  g_clear_error (&error);
+  g_clear_object (&project);
+  assert_untouched (path, sha);
+
+  /* A document whose length does not match its text: refused at once. */
+  tamper (path, "UPDATE annotation SET \"end\" = 3924; UPDATE document SET length = length + 1;");
+  sha = (g_free (sha), file_sha256 (path));
+  project = gloss_project_open (path, GLOSS_OPEN_DEFER_CHECK, &error);
+  g_assert_null (project);
+  g_assert_error (error, GLOSS_PROJECT_ERROR, GLOSS_PROJECT_ERROR_INVARIANT);
+  g_assert_nonnull (strstr (error->message, "its length does not match its text"));
+  assert_untouched (path, sha);
+
+  g_unsetenv ("GLOSS_CHECK_ALWAYS");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1566,6 +1689,8 @@ main (int argc, char **argv)
   g_test_add_func ("/gloss/project/sample-project", test_sample_project);
   g_test_add_func ("/gloss/project/untracked-write", test_untracked_write);
   g_test_add_func ("/gloss/project/check-stamp", test_check_stamp);
+  g_test_add_func ("/gloss/project/deferred-check", test_deferred_check);
+  g_test_add_func ("/gloss/project/deferred-check-refused", test_deferred_check_refused);
 
   return g_test_run ();
 }
