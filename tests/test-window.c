@@ -11,6 +11,7 @@
 #include "gloss-text-view.h"
 #include "gloss-ui-test.h"
 #include "gloss-window.h"
+#include "gloss-window-private.h"
 
 /* The annotating window, driven through its actions as a user would
  * through keys and buttons; after each step the rows in the project file
@@ -864,6 +865,141 @@ test_open_error_in_window (void)
   g_rmdir (dir);
 }
 
+/* A copy of the sample project (a new file: no check stamp), with @sql
+ * run on it when not NULL. */
+static char *
+copy_sample (const char *dir,
+             const char *name,
+             const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *source = g_build_filename (dir, "source.gloss", NULL);
+  g_autofree char *contents = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+  gsize length = 0;
+
+  if (!g_file_test (source, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GlossProject) created = gloss_project_create_sample (source, &error);
+
+      g_assert_no_error (error);
+    }
+  g_assert_true (g_file_get_contents (source, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+  if (sql != NULL)
+    {
+      sqlite3 *db = NULL;
+
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+  return path;
+}
+
+static gboolean
+tag_enabled (GlossWindow *window)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), "tag-codes");
+}
+
+/* A large file is shown before the part of its check that reads every
+ * annotation: read-only until that part passes, then tagged as usual; a
+ * file that does not pass is let go of, with the reason, and unchanged. */
+static void
+test_deferred_check (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APPLICATION_ID);
+  g_autofree char *dir = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *bad_before = NULL;
+  g_autofree char *bad_after = NULL;
+  g_autoptr(GlossProject) reader = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  GlossWindow *window;
+  GlossProject *shown;
+  gint64 code;
+
+  if (skip_without_display ())
+    return;
+
+  g_settings_set_string (settings, "annotator", "Tester");
+  g_setenv ("GLOSS_CHECK_ALWAYS", "1", TRUE);
+  dir = g_dir_make_tmp ("gloss-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  good = copy_sample (dir, "good.gloss", NULL);
+  bad = copy_sample (dir, "bad.gloss", "UPDATE annotation SET \"end\" = 999999 WHERE id = 1;");
+
+  window = gloss_window_new (NULL);
+  _gloss_window_set_defer_check_bytes (window, 0);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Shown at once, read-only while the check runs. */
+  g_assert_true (gloss_window_open (window, good));
+  shown = gloss_window_get_project (window);
+  g_assert_nonnull (shown);
+  g_assert_true (gloss_project_is_checking (shown));
+  g_assert_cmpint (gloss_window_get_document (window), !=, 0);
+  gloss_text_view_select_range (gloss_window_get_text_view (window), 10, 20);
+  g_assert_false (tag_enabled (window));
+  for (int i = 0; i < 500 && gloss_project_is_checking (shown); i++)
+    gloss_test_wait_ms (20);
+  g_assert_false (gloss_project_is_checking (shown));
+  g_assert_false (gloss_project_is_read_only (shown));
+  g_assert_null (gloss_window_get_banner_text (window));
+
+  /* Then a tag is written as ever. */
+  reader = gloss_project_open (good, GLOSS_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  before = gloss_project_list_annotations (reader, NULL, &error);
+  g_assert_no_error (error);
+  gloss_text_view_select_range (gloss_window_get_text_view (window), 10, 20);
+  g_assert_true (tag_enabled (window));
+  code = gloss_project_resolve_code (shown, "Actors/Russia", &error);
+  g_assert_no_error (error);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "tag-codes",
+                                  g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, &code, 1,
+                                                             sizeof (gint64)));
+  after = gloss_project_list_annotations (reader, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+
+  /* An annotation beyond its document's end: shown, then refused. */
+  g_assert_true (g_file_get_contents (bad, &bad_before, NULL, NULL));
+  g_assert_true (gloss_window_open (window, bad));
+  shown = gloss_window_get_project (window);
+  g_assert_nonnull (shown);
+  g_assert_true (gloss_project_is_checking (shown));
+  for (int i = 0; i < 500 && gloss_window_get_project (window) != NULL; i++)
+    gloss_test_wait_ms (20);
+  g_assert_null (gloss_window_get_project (window));
+  g_assert_nonnull (strstr (gloss_window_get_error_message (window), "lies outside its document"));
+  g_assert_false (tag_enabled (window));
+  gloss_test_wait_frames (GTK_WIDGET (window), 2);
+  g_assert_true (g_file_get_contents (bad, &bad_after, NULL, NULL));
+  g_assert_true (g_str_equal (bad_before, bad_after));
+
+  /* And the good file opens again in the same window. */
+  g_assert_true (gloss_window_open (window, good));
+  g_assert_nonnull (gloss_window_get_project (window));
+  g_assert_null (gloss_window_get_error_message (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unsetenv ("GLOSS_CHECK_ALWAYS");
+  g_clear_object (&reader);
+  {
+    g_autofree char *source = g_build_filename (dir, "source.gloss", NULL);
+
+    g_unlink (good);
+    g_unlink (bad);
+    g_unlink (source);
+    g_rmdir (dir);
+  }
+}
+
 /* A long document: the annotations at its start are there for the first
  * frame, the rest arrive while idle, and a tag made meanwhile survives. */
 static void
@@ -1007,6 +1143,7 @@ main (int   argc,
   ADD ("/gloss/window/rename-document", test_rename_document);
 #undef ADD
   g_test_add_func ("/gloss/window/open-error-in-window", test_open_error_in_window);
+  g_test_add_func ("/gloss/window/deferred-check", test_deferred_check);
   g_test_add_func ("/gloss/window/long-document-loads-in-steps", test_long_document_loads_in_steps);
 
   status = g_test_run ();

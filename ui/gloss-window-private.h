@@ -97,6 +97,10 @@ struct _GlossWindow
   guint                 retry_id;
   guint                 poll_id;
   guint                 load_id;       /* annotations still loading in chunks */
+  GCancellable         *check_cancellable; /* the project's check is finishing */
+  guint                 check_banner_id;
+  gboolean              check_banner;  /* the banner says the check is running */
+  gint64                defer_check_bytes;
   gint64                load_offset;
   gint64                load_length;
   guint                 own_change;    /* > 0 while the window itself writes */
@@ -137,6 +141,8 @@ void          _gloss_window_reload             (GlossWindow           *self);
 void          _gloss_window_replace_project    (GlossWindow           *self,
                                                 GlossProject          *project);
 void          _gloss_window_reload_documents   (GlossWindow           *self);
+void          _gloss_window_set_defer_check_bytes (GlossWindow        *self,
+                                                   gint64              bytes);
 void          _gloss_window_refresh_annotation (GlossWindow           *self,
                                                 gint64                 annotation);
 void          _gloss_window_adjust_count       (GlossWindow           *self,

@@ -6,6 +6,7 @@
 #include "gloss-window.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "gloss-inspector.h"
@@ -28,6 +29,8 @@
 #define POLL_INTERVAL_MS 2000
 #define FIRST_CHUNK      30000   /* characters whose annotations load before the first frame */
 #define LOAD_CHUNK       100000  /* then this many characters' worth per idle step */
+#define DEFER_CHECK_BYTES (8 << 20) /* files from this size are shown before their full check */
+#define CHECK_BANNER_DELAY_MS 1000   /* a check still running this long gets a banner */
 
 G_DEFINE_FINAL_TYPE (GlossWindow, gloss_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -842,6 +845,98 @@ _gloss_window_replace_project (GlossWindow  *self,
   _gloss_window_reload (self);
 }
 
+static void
+show_banner (GlossWindow *self,
+             const char  *text)
+{
+  g_free (self->banner_text);
+  self->banner_text = g_strdup (text);
+  gtk_label_set_text (self->banner_label, text);
+  gtk_widget_set_visible (self->banner_button, FALSE);
+  gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+}
+
+static void
+show_read_only_banner (GlossWindow *self)
+{
+  const char *reason = gloss_project_get_read_only_reason (self->project);
+  g_autofree char *text = g_strdup_printf (_("This project is open read-only: %s"),
+                                           reason != NULL ? reason : _("the file cannot be written."));
+
+  show_banner (self, text);
+}
+
+static void
+show_check_banner_cb (gpointer user_data)
+{
+  GlossWindow *self = user_data;
+
+  self->check_banner_id = 0;
+  self->check_banner = TRUE;
+  show_banner (self, _("Gloss is checking this project. You can read it meanwhile; it can be "
+                       "changed once the check is done."));
+}
+
+/* Lets go of a project whose check failed after it was shown. */
+static void
+drop_project (GlossWindow *self)
+{
+  g_clear_handle_id (&self->load_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->project, self);
+  g_clear_object (&self->project);
+  g_clear_pointer (&self->documents, g_ptr_array_unref);
+  self->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) gloss_document_free);
+  fill_documents_list (self);
+  show_document (self, 0);
+  _gloss_window_workbench_set_project (self);
+}
+
+/* The rest of the project's check is done: make it writable, or let go of
+ * a file that did not pass and say why. */
+static void
+on_check_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  GlossProject *project = GLOSS_PROJECT (source);
+  g_autoptr(GError) error = NULL;
+  GlossWindow *self;
+
+  if (!gloss_project_complete_check_finish (project, result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;   /* the window let go of it first */
+
+  self = user_data;
+  g_clear_object (&self->check_cancellable);
+  g_clear_handle_id (&self->check_banner_id, g_source_remove);
+  if (self->check_banner)
+    {
+      self->check_banner = FALSE;
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+    }
+
+  if (error != NULL)
+    {
+      g_autofree char *display = g_filename_display_basename (gloss_project_get_path (project));
+      g_autofree char *heading = g_strdup_printf (_("“%s” Could Not Be Opened"), display);
+
+      drop_project (self);
+      gloss_window_show_error (self, heading, error->message);
+      return;
+    }
+
+  if (gloss_project_is_read_only (project))
+    show_read_only_banner (self);
+  _gloss_window_update_actions (self);
+}
+
+void
+_gloss_window_set_defer_check_bytes (GlossWindow *self,
+                                     gint64       bytes)
+{
+  self->defer_check_bytes = bytes;
+}
+
 /**
  * gloss_window_set_project:
  * @project: an open project; the window keeps a reference
@@ -874,18 +969,24 @@ gloss_window_set_project (GlossWindow  *self,
   else
     show_document (self, 0);
 
-  if (gloss_project_is_read_only (project))
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  g_clear_handle_id (&self->check_banner_id, g_source_remove);
+  if (self->check_banner)
     {
-      const char *reason = gloss_project_get_read_only_reason (project);
-      g_autofree char *text = g_strdup_printf (_("This project is open read-only: %s"),
-                                               reason != NULL ? reason : _("the file cannot be written."));
-
-      g_free (self->banner_text);
-      self->banner_text = g_strdup (text);
-      gtk_label_set_text (self->banner_label, text);
-      gtk_widget_set_visible (self->banner_button, FALSE);
-      gtk_revealer_set_reveal_child (self->banner_revealer, TRUE);
+      self->check_banner = FALSE;
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
     }
+  if (gloss_project_is_checking (project))
+    {
+      /* Shown now, changed once the rest of the check has passed: the
+       * banner only when that takes long enough to notice. */
+      self->check_cancellable = g_cancellable_new ();
+      gloss_project_complete_check_async (project, self->check_cancellable, on_check_done_cb, self);
+      self->check_banner_id = g_timeout_add_once (CHECK_BANNER_DELAY_MS, show_check_banner_cb, self);
+    }
+  else if (gloss_project_is_read_only (project))
+    show_read_only_banner (self);
 
   if (self->poll_id == 0)
     self->poll_id = g_timeout_add (POLL_INTERVAL_MS, poll_cb, self);
@@ -908,11 +1009,17 @@ gloss_window_open (GlossWindow *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GlossProject) project = NULL;
+  GlossOpenFlags flags = GLOSS_OPEN_DEFAULT;
+  GStatBuf st;
 
   g_return_val_if_fail (GLOSS_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  project = gloss_project_open (path, GLOSS_OPEN_DEFAULT, &error);
+  /* A large file is shown before the part of its check that reads every
+   * annotation, which then runs beside it (see set_project). */
+  if (g_stat (path, &st) == 0 && st.st_size >= self->defer_check_bytes)
+    flags |= GLOSS_OPEN_DEFER_CHECK;
+  project = gloss_project_open (path, flags, &error);
   if (project == NULL)
     {
       g_autofree char *display = g_filename_display_basename (path);
@@ -1043,6 +1150,9 @@ gloss_window_dispose (GObject *object)
   _gloss_window_stop_retrying (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->load_id, g_source_remove);
+  g_clear_handle_id (&self->check_banner_id, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   if (self->project != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->project, self);
@@ -1135,6 +1245,7 @@ gloss_window_init (GlossWindow *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->defer_check_bytes = DEFER_CHECK_BYTES;
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->code_info = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, (GDestroyNotify) code_info_free);
