@@ -930,6 +930,33 @@ on_check_done_cb (GObject      *source,
   _gloss_window_update_actions (self);
 }
 
+/* The rest of the check starts once the window has shown the project,
+ * so that its threads do not slow the first frame down. */
+static void
+on_after_paint_check_cb (GdkFrameClock *clock,
+                         GlossWindow   *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_check_cb, self);
+  if (self->project == NULL || self->check_cancellable == NULL ||
+      g_cancellable_is_cancelled (self->check_cancellable))
+    return;
+  gloss_project_complete_check_async (self->project, self->check_cancellable, on_check_done_cb,
+                                      self);
+  self->check_banner_id = g_timeout_add_once (CHECK_BANNER_DELAY_MS, show_check_banner_cb, self);
+}
+
+static void
+on_realize_check_cb (GtkWidget   *widget,
+                     GlossWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+
+  g_signal_handlers_disconnect_by_func (widget, on_realize_check_cb, self);
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_check_cb, self);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_check_cb), self);
+  gtk_widget_queue_draw (widget);
+}
+
 void
 _gloss_window_set_defer_check_bytes (GlossWindow *self,
                                      gint64       bytes)
@@ -982,8 +1009,10 @@ gloss_window_set_project (GlossWindow  *self,
       /* Shown now, changed once the rest of the check has passed: the
        * banner only when that takes long enough to notice. */
       self->check_cancellable = g_cancellable_new ();
-      gloss_project_complete_check_async (project, self->check_cancellable, on_check_done_cb, self);
-      self->check_banner_id = g_timeout_add_once (CHECK_BANNER_DELAY_MS, show_check_banner_cb, self);
+      if (gtk_widget_get_realized (GTK_WIDGET (self)))
+        on_realize_check_cb (GTK_WIDGET (self), self);
+      else
+        g_signal_connect (self, "realize", G_CALLBACK (on_realize_check_cb), self);
     }
   else if (gloss_project_is_read_only (project))
     show_read_only_banner (self);
@@ -1153,6 +1182,9 @@ gloss_window_dispose (GObject *object)
   g_clear_handle_id (&self->check_banner_id, g_source_remove);
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
+  if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                          on_after_paint_check_cb, self);
   if (self->project != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->project, self);
