@@ -159,7 +159,9 @@ update_title (GlossWindow *self)
     base[strlen (base) - strlen (".gloss")] = '\0';
 
   annotator = _gloss_window_get_annotator (self);
-  if (gloss_project_is_read_only (self->project))
+  if (gloss_project_is_checking (self->project))
+    subtitle = g_strdup (_("Checking…"));
+  else if (gloss_project_is_read_only (self->project))
     subtitle = g_strdup (_("Read-only"));
   else if (annotator != NULL)
     subtitle = g_strdup_printf (_("Annotating as %s"), annotator);
@@ -927,6 +929,7 @@ on_check_done_cb (GObject      *source,
 
   if (gloss_project_is_read_only (project))
     show_read_only_banner (self);
+  update_title (self);
   _gloss_window_update_actions (self);
 }
 
