@@ -1016,6 +1016,23 @@ test_deferred_check (void)
   g_assert_null (gloss_window_get_error_message (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
+
+  /* A window closed while the check runs: the check ends on its own. */
+  for (guint frames = 0; frames < 3; frames++)
+    {
+      window = gloss_window_new (NULL);
+      _gloss_window_set_defer_check_bytes (window, 0);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (gloss_window_open (window, bad));
+      g_assert_true (gloss_project_is_checking (gloss_window_get_project (window)));
+      gloss_test_wait_frames (GTK_WIDGET (window), frames);
+      gtk_window_destroy (GTK_WINDOW (window));
+      gloss_test_wait_ms (300);
+    }
+  g_clear_pointer (&bad_after, g_free);
+  g_assert_true (g_file_get_contents (bad, &bad_after, NULL, NULL));
+  g_assert_true (g_str_equal (bad_before, bad_after));
+
   g_unsetenv ("GLOSS_CHECK_ALWAYS");
   g_clear_object (&reader);
   {
