@@ -183,4 +183,22 @@ gloss_test_blend (const GdkRGBA *color,
   return out;
 }
 
+/* The first widget of @type under @widget (itself included), depth first. */
+static inline GtkWidget *
+gloss_test_find_widget (GtkWidget *widget,
+                        GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gloss_test_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 G_END_DECLS

@@ -897,24 +897,6 @@ copy_sample (const char *dir,
   return path;
 }
 
-/* The first widget of @type under @widget, depth first. */
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 tag_enabled (GlossWindow *window)
 {
@@ -939,6 +921,7 @@ test_deferred_check (void)
   g_autoptr(GPtrArray) after = NULL;
   GlossWindow *window;
   GlossProject *shown;
+  AdwWindowTitle *title;
   gint64 code;
 
   if (skip_without_display ())
@@ -961,9 +944,8 @@ test_deferred_check (void)
   g_assert_nonnull (shown);
   g_assert_true (gloss_project_is_checking (shown));
   g_assert_cmpint (gloss_window_get_document (window), !=, 0);
-  g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (find_widget (GTK_WIDGET (window),
-                                                                                 ADW_TYPE_WINDOW_TITLE))),
-                   ==, "Checking…");
+  title = ADW_WINDOW_TITLE (gloss_test_find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Checking…");
   gloss_text_view_select_range (gloss_window_get_text_view (window), 10, 20);
   g_assert_false (tag_enabled (window));
   for (int i = 0; i < 500 && gloss_project_is_checking (shown); i++)
@@ -972,12 +954,7 @@ test_deferred_check (void)
   g_assert_false (gloss_project_is_read_only (shown));
   g_assert_null (gloss_window_get_banner_text (window));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "good");
-  {
-    AdwWindowTitle *title = ADW_WINDOW_TITLE (find_widget (GTK_WIDGET (window),
-                                                           ADW_TYPE_WINDOW_TITLE));
-
-    g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Annotating as Tester");
-  }
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, "Annotating as Tester");
 
   /* Then a tag is written as ever. */
   reader = gloss_project_open (good, GLOSS_OPEN_READ_ONLY, &error);

@@ -124,23 +124,6 @@ resolve_code (Fixture    *fixture,
   return id;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The ids the list shows, in order, as a hash set. */
 static GHashTable *
 shown_ids (GlossAnnotationList *list)
@@ -368,7 +351,7 @@ test_list_select_activate_sort (Fixture       *fixture,
   g_assert_false (gloss_annotation_list_select (list, last->id));
   gloss_annotation_list_clear_filters (list);
 
-  column_view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW));
+  column_view = GTK_COLUMN_VIEW (gloss_test_find_widget (GTK_WIDGET (list), GTK_TYPE_COLUMN_VIEW));
   g_assert_nonnull (column_view);
   g_signal_connect (list, "annotation-activated", G_CALLBACK (on_annotation_activated_cb), &activated);
   g_signal_emit_by_name (column_view, "activate", 2);
@@ -868,7 +851,7 @@ test_document_properties (Fixture       *fixture,
   gtk_window_present (fixture->window);
   window = gloss_document_properties_present (fixture->window, fixture->project, fixture->document);
   gloss_test_wait_frames (GTK_WIDGET (window), 3);
-  page = GLOSS_DOCUMENT_PROPERTIES (find_descendant (GTK_WIDGET (window), GLOSS_TYPE_DOCUMENT_PROPERTIES));
+  page = GLOSS_DOCUMENT_PROPERTIES (gloss_test_find_widget (GTK_WIDGET (window), GLOSS_TYPE_DOCUMENT_PROPERTIES));
   g_assert_nonnull (page);
   g_assert_cmpint (gloss_document_properties_get_document (page), ==, fixture->document);
 
@@ -998,8 +981,8 @@ test_preferences (void)
   highlight = g_hash_table_lookup (combos, "Highlights");
   style = g_hash_table_lookup (combos, "Style");
   name = g_hash_table_lookup (entries, "Your Name");
-  zoom = GTK_SPIN_BUTTON (find_descendant (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON));
-  snap = GTK_SWITCH (find_descendant (GTK_WIDGET (preferences), GTK_TYPE_SWITCH));
+  zoom = GTK_SPIN_BUTTON (gloss_test_find_widget (GTK_WIDGET (preferences), GTK_TYPE_SPIN_BUTTON));
+  snap = GTK_SWITCH (gloss_test_find_widget (GTK_WIDGET (preferences), GTK_TYPE_SWITCH));
   g_assert_nonnull (highlight);
   g_assert_nonnull (style);
   g_assert_nonnull (name);
@@ -1446,7 +1429,7 @@ test_find_in_all_documents (Fixture       *fixture,
 
   /* Activating a row names the document and range. */
   gloss_test_wait_frames (GTK_WIDGET (setup.bar), 2);
-  results_view = GTK_LIST_VIEW (find_descendant (GTK_WIDGET (setup.bar), GTK_TYPE_LIST_VIEW));
+  results_view = GTK_LIST_VIEW (gloss_test_find_widget (GTK_WIDGET (setup.bar), GTK_TYPE_LIST_VIEW));
   g_assert_nonnull (results_view);
   g_signal_connect (setup.bar, "match-activated", G_CALLBACK (on_match_activated_cb), activated);
   g_signal_emit_by_name (results_view, "activate", n - 1);
