@@ -1063,19 +1063,20 @@ get_scene (GlossTextView *self)
   add_to_scene (self, found, self->frame_lines, vis_start, vis_end, self->scene, self->scene_rects);
 
   /* What a scroll shows next is measured while the window is idle, when
-   * the paragraphs on screen came near the edge of what was measured. */
+   * the paragraphs on screen came within a page of the edge of what was
+   * measured (a fling moves a page a frame). */
   if (self->ahead_id == 0
       && (self->ahead_generation != self->generation
-          || vis_start - (vis_end - vis_start) / 2 < self->ahead_start
-          || vis_end + (vis_end - vis_start) / 2 > self->ahead_end))
+          || vis_start - (vis_end - vis_start) < self->ahead_start
+          || vis_end + (vis_end - vis_start) > self->ahead_end))
     self->ahead_id = g_idle_add_full (G_PRIORITY_LOW, measure_ahead_cb, self, NULL);
 
   return self->scene;
 }
 
-/* Measures the lines and spans of the page below the screen and of the
- * page above it, so the frames of a scroll find them measured: a frame
- * then only draws.  The spans measured are those wholly in the page, the
+/* Measures the lines and spans of the screen and the page below it, and
+ * of the page above it, so the frames of a scroll find them measured: a
+ * frame then only draws.  The spans measured are those wholly in the page, the
  * ranges a frame showing them will ask for. */
 static gboolean
 measure_ahead_cb (gpointer user_data)
@@ -1102,7 +1103,9 @@ measure_ahead_cb (gpointer user_data)
 
       if (side == 0)
         {
-          start = vis_end;
+          /* From the top of the screen: a scroll moves it before this
+           * runs, and the frame to come shows what is on it now. */
+          start = vis_start;
           end = measure_lines (self, start, G_MAXINT64, visible.y + 2 * visible.height, self->ahead_lines);
         }
       else
