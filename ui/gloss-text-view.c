@@ -1159,11 +1159,23 @@ compare_bands (gconstpointer a,
 /* Draws the bands (@along_y FALSE) or the margin's stripes (TRUE),
  * merging those that continue one another in one colour, along the lines
  * or down the margin: rows never overlap, and within a row the drawing
- * order stays, so the picture is the same with fewer rectangles. */
+ * order stays, so the picture is the same with fewer rectangles.  When
+ * @area is not NULL, what falls wholly outside it (clipped away) is left
+ * out, once merged, so what is merged does not change. */
 static void
-flush_merged (GlossTextView *self,
-              GtkSnapshot   *snapshot,
-              gboolean       along_y)
+append_band (GtkSnapshot           *snapshot,
+             const Band            *band,
+             const graphene_rect_t *area)
+{
+  if (area == NULL || graphene_rect_intersection (&band->rect, area, NULL))
+    gtk_snapshot_append_color (snapshot, band->color, &band->rect);
+}
+
+static void
+flush_merged (GlossTextView         *self,
+              GtkSnapshot           *snapshot,
+              gboolean               along_y,
+              const graphene_rect_t *area)
 {
   Band *pending = NULL;
 
@@ -1197,11 +1209,11 @@ flush_merged (GlossTextView *self,
         }
 
       if (pending != NULL)
-        gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+        append_band (snapshot, pending, area);
       pending = band;
     }
   if (pending != NULL)
-    gtk_snapshot_append_color (snapshot, pending->color, &pending->rect);
+    append_band (snapshot, pending, area);
   g_array_set_size (self->bands, 0);
 }
 
@@ -1264,7 +1276,7 @@ snapshot_highlights (GlossTextView *self,
         }
     }
 
-  flush_merged (self, snapshot, FALSE);
+  flush_merged (self, snapshot, FALSE, NULL);
 }
 
 /* Gutters ----------------------------------------------------------------- */
@@ -1414,6 +1426,51 @@ typedef struct
   guint  lane;
 } Stripe;
 
+/* Draws a code's label, or the count of those left out, at @y. */
+static void
+append_code_label (GlossTextGutter *gutter,
+                   GtkSnapshot     *snapshot,
+                   const CodeLabel *key,
+                   gboolean         last_line,
+                   int              label_x,
+                   int              y,
+                   const GdkRGBA   *fg)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (gutter));
+  PangoLayout *layout;
+
+  /* Shaped once per code and colour; the markup is written only then. */
+  layout = g_hash_table_lookup (gutter->code_labels, key);
+  if (layout == NULL)
+    {
+      g_autofree char *markup = NULL;
+
+      if (last_line)
+        {
+          /* Translators: codes not listed in the margin for lack of room */
+          g_autofree char *more = g_strdup_printf (_("+%u more"), key->rgb);
+
+          markup = g_strdup_printf ("<span fgalpha=\"60%%\">%s</span>", more);
+        }
+      else
+        {
+          g_autofree char *name = g_markup_escape_text (key->name, -1);
+
+          markup = g_strdup_printf ("<span foreground=\"#%06x\">●</span>\u2009"
+                                    "<span fgalpha=\"75%%\">%s</span>", key->rgb, name);
+        }
+
+      layout = gutter_label (gutter, markup, PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
+      if (g_hash_table_size (gutter->code_labels) > 2000)
+        g_hash_table_remove_all (gutter->code_labels);
+      g_hash_table_insert (gutter->code_labels, g_memdup2 (key, sizeof *key), g_object_ref (layout));
+    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, y));
+  gtk_snapshot_append_layout (snapshot, layout, fg);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 snapshot_stripes (GlossTextGutter *gutter,
                   GtkSnapshot     *snapshot)
@@ -1421,6 +1478,7 @@ snapshot_stripes (GlossTextGutter *gutter,
   GlossTextView *self = gutter->view;
   GtkWidget *widget = GTK_WIDGET (gutter);
   int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
   int label_x = 10 + MAX_LANES * STRIPE_PITCH;
   PangoLayout *layout;
   g_autoptr(GArray) stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
@@ -1483,7 +1541,9 @@ snapshot_stripes (GlossTextGutter *gutter,
       band.color = &info->span.color;
       g_array_append_val (self->bands, band);
     }
-  flush_merged (self, snapshot, TRUE);
+  /* The margin is clipped to its height: a paragraph's stripes above or
+   * below it need no rectangles. */
+  flush_merged (self, snapshot, TRUE, &GRAPHENE_RECT_INIT (-1, -1, width + 2, height + 2));
 
   /* Where codes start, their names stacked beside the stripes, each after
    * a dot of its colour, as far down as the next group allows; what does
@@ -1539,36 +1599,9 @@ snapshot_stripes (GlossTextGutter *gutter,
                         | (guint32) (color->blue * 255 + 0.5);
             }
 
-          /* Shaped once per code and colour; the markup is written only then. */
-          layout = g_hash_table_lookup (gutter->code_labels, &key);
-          if (layout == NULL)
-            {
-              g_autofree char *markup = NULL;
-
-              if (last_line)
-                {
-                  /* Translators: codes not listed in the margin for lack of room */
-                  g_autofree char *more = g_strdup_printf (_("+%u more"), key.rgb);
-
-                  markup = g_strdup_printf ("<span fgalpha=\"60%%\">%s</span>", more);
-                }
-              else
-                {
-                  g_autofree char *name = g_markup_escape_text (key.name, -1);
-
-                  markup = g_strdup_printf ("<span foreground=\"#%06x\">●</span>\u2009"
-                                            "<span fgalpha=\"75%%\">%s</span>", key.rgb, name);
-                }
-
-              layout = gutter_label (gutter, markup, PANGO_WEIGHT_NORMAL, width - label_x - 4, PANGO_ALIGN_LEFT);
-              if (g_hash_table_size (gutter->code_labels) > 2000)
-                g_hash_table_remove_all (gutter->code_labels);
-              g_hash_table_insert (gutter->code_labels, g_memdup2 (&key, sizeof key), g_object_ref (layout));
-            }
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (label_x, y));
-          gtk_snapshot_append_layout (snapshot, layout, &fg);
-          gtk_snapshot_restore (snapshot);
+          /* Only what the margin's clip lets show. */
+          if (y <= height + line_height && y + 2 * line_height >= 0)
+            append_code_label (gutter, snapshot, &key, last_line, label_x, y, &fg);
           y += line_height;
           if (last_line)
             break;
