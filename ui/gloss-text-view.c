@@ -133,6 +133,7 @@ struct _GlossTextGutter
   GHashTable     *labels; /* markup → PangoLayout, shaped once */
   GHashTable     *code_labels; /* CodeLabel → PangoLayout: a code's name after a dot of its colour */
   GPtrArray      *names;  /* reused while drawing */
+  GArray         *stripes;
   GArray         *colors;
 };
 
@@ -1481,7 +1482,8 @@ snapshot_stripes (GlossTextGutter *gutter,
   int height = gtk_widget_get_height (widget);
   int label_x = 10 + MAX_LANES * STRIPE_PITCH;
   PangoLayout *layout;
-  g_autoptr(GArray) stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
+  GArray *stripes = gutter->stripes;
+  int dy;
   int lane_end[MAX_LANES];
   int next_label_y = G_MININT;
   int line_height = 0;
@@ -1498,6 +1500,10 @@ snapshot_stripes (GlossTextGutter *gutter,
   for (guint l = 0; l < MAX_LANES; l++)
     lane_end[l] = G_MININT;
 
+  /* Buffer to margin coordinates is one shift for the whole frame. */
+  dy = gutter_y (gutter, 0);
+  g_array_set_size (stripes, 0);
+
   for (guint i = 0; i < scene->len; i++)
     {
       const SceneSpan *scene_span = &g_array_index (scene, SceneSpan, i);
@@ -1507,8 +1513,8 @@ snapshot_stripes (GlossTextGutter *gutter,
 
       first = scene_rect (self, scene_span, 0);
       last = scene_rect (self, scene_span, scene_span->n_rects - 1);
-      stripe.y0 = gutter_y (gutter, first->rect.y);
-      stripe.y1 = gutter_y (gutter, last->rect.y + last->rect.height);
+      stripe.y0 = first->rect.y + dy;
+      stripe.y1 = last->rect.y + last->rect.height + dy;
 
       for (guint l = 0; l < MAX_LANES; l++)
         {
@@ -1676,6 +1682,7 @@ gloss_text_gutter_finalize (GObject *object)
   g_clear_pointer (&gutter->labels, g_hash_table_unref);
   g_clear_pointer (&gutter->code_labels, g_hash_table_unref);
   g_clear_pointer (&gutter->names, g_ptr_array_unref);
+  g_clear_pointer (&gutter->stripes, g_array_unref);
   g_clear_pointer (&gutter->colors, g_array_unref);
 
   G_OBJECT_CLASS (gloss_text_gutter_parent_class)->finalize (object);
@@ -1690,6 +1697,7 @@ gloss_text_gutter_init (GlossTextGutter *gutter)
   gutter->labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   gutter->code_labels = g_hash_table_new_full (code_label_hash, code_label_equal, g_free, g_object_unref);
   gutter->names = g_ptr_array_new ();
+  gutter->stripes = g_array_new (FALSE, FALSE, sizeof (Stripe));
   gutter->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
 
   /* Labels are shaped with the font of the moment. */
