@@ -1483,6 +1483,8 @@ snapshot_stripes (GlossTextGutter *gutter,
   int label_x = 10 + MAX_LANES * STRIPE_PITCH;
   PangoLayout *layout;
   GArray *stripes = gutter->stripes;
+  GtkSnapshot *moved;
+  GskRenderNode *node;
   int dy;
   int lane_end[MAX_LANES];
   int next_label_y = G_MININT;
@@ -1548,8 +1550,22 @@ snapshot_stripes (GlossTextGutter *gutter,
       g_array_append_val (self->bands, band);
     }
   /* The margin is clipped to its height: a paragraph's stripes above or
-   * below it need no rectangles. */
-  flush_merged (self, snapshot, TRUE, &GRAPHENE_RECT_INIT (-1, -1, width + 2, height + 2));
+   * below it need no rectangles.  They are drawn apart with the scroll
+   * taken out and placed with one translation: when a scroll moves them
+   * all, comparing this frame with the last sees one moved node, not
+   * each rectangle moved one by one.  The pixels are the same. */
+  moved = gtk_snapshot_new ();
+  gtk_snapshot_translate (moved, &GRAPHENE_POINT_INIT (0, -dy));
+  flush_merged (self, moved, TRUE, &GRAPHENE_RECT_INIT (-1, -1, width + 2, height + 2));
+  node = gtk_snapshot_free_to_node (moved);
+  if (node != NULL)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, dy));
+      gtk_snapshot_append_node (snapshot, node);
+      gtk_snapshot_restore (snapshot);
+      gsk_render_node_unref (node);
+    }
 
   /* Where codes start, their names stacked beside the stripes, each after
    * a dot of its colour, as far down as the next group allows; what does
@@ -1987,8 +2003,21 @@ gloss_text_view_snapshot_layer (GtkTextView      *view,
 {
   if (layer == GTK_TEXT_VIEW_LAYER_BELOW_TEXT)
     {
-      snapshot_highlights (GLOSS_TEXT_VIEW (view), snapshot);
-      snapshot_comparison (GLOSS_TEXT_VIEW (view), snapshot);
+      GtkSnapshot *below = gtk_snapshot_new ();
+      GskRenderNode *node;
+
+      /* Drawn apart, in buffer coordinates, and placed with one
+       * translation: when a scroll moves them all, comparing this frame
+       * with the last sees one moved node, not each of its hundreds of
+       * rectangles moved one by one.  The pixels are the same. */
+      snapshot_highlights (GLOSS_TEXT_VIEW (view), below);
+      snapshot_comparison (GLOSS_TEXT_VIEW (view), below);
+      node = gtk_snapshot_free_to_node (below);
+      if (node != NULL)
+        {
+          gtk_snapshot_append_node (snapshot, node);
+          gsk_render_node_unref (node);
+        }
     }
 }
 
