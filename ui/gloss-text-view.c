@@ -193,6 +193,7 @@ struct _GlossTextView
   GArray          *scene;        /* SceneSpan, by start */
   GArray          *scene_rects;  /* LineRect */
   GArray          *bands;        /* Band, reused */
+  GArray          *edges;        /* float, reused while drawing bands */
   gint64           scene_frame;
   guint            scene_generation;
   GdkRectangle     scene_visible;
@@ -1157,12 +1158,6 @@ compare_bands (gconstpointer a,
   return (ba->order > bb->order) - (ba->order < bb->order);
 }
 
-/* Draws the bands (@along_y FALSE) or the margin's stripes (TRUE),
- * merging those that continue one another in one colour, along the lines
- * or down the margin: rows never overlap, and within a row the drawing
- * order stays, so the picture is the same with fewer rectangles.  When
- * @area is not NULL, what falls wholly outside it (clipped away) is left
- * out, once merged, so what is merged does not change. */
 static void
 append_band (GtkSnapshot           *snapshot,
              const Band            *band,
@@ -1172,21 +1167,125 @@ append_band (GtkSnapshot           *snapshot,
     gtk_snapshot_append_color (snapshot, band->color, &band->rect);
 }
 
+/* Whether the bands of one row all share their extent across @along_y
+ * and hide what they cover. */
+static gboolean
+row_is_flat (const Band *row,
+             guint       n,
+             gboolean    along_y)
+{
+  float pos = along_y ? row[0].rect.origin.x : row[0].rect.origin.y;
+  float len = along_y ? row[0].rect.size.width : row[0].rect.size.height;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const graphene_rect_t *r = &row[i].rect;
+
+      if (row[i].color->alpha < 1.0
+          || (along_y ? r->origin.x != pos || r->size.width != len
+                      : r->origin.y != pos || r->size.height != len))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+compare_float (gconstpointer a,
+               gconstpointer b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return (fa > fb) - (fa < fb);
+}
+
+/* Draws a flat row as it shows once all its bands are drawn in order:
+ * between two consecutive edges the last band over the piece is what
+ * shows, and pieces of one colour that touch are one rectangle.  On
+ * whole pixels, as the view is drawn, that is the same picture. */
 static void
-flush_merged (GlossTextView         *self,
-              GtkSnapshot           *snapshot,
-              gboolean               along_y,
-              const graphene_rect_t *area)
+paint_flat_row (GlossTextView         *self,
+                GtkSnapshot           *snapshot,
+                const Band            *row,
+                guint                  n,
+                gboolean               along_y,
+                const graphene_rect_t *area)
+{
+  GArray *edges = self->edges;
+  Band pending = row[0];
+  gboolean has_pending = FALSE;
+  float *p_pos = along_y ? &pending.rect.origin.y : &pending.rect.origin.x;
+  float *p_len = along_y ? &pending.rect.size.height : &pending.rect.size.width;
+
+  g_array_set_size (edges, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      const graphene_rect_t *r = &row[i].rect;
+      float a = along_y ? r->origin.y : r->origin.x;
+      float b = a + (along_y ? r->size.height : r->size.width);
+
+      g_array_append_val (edges, a);
+      g_array_append_val (edges, b);
+    }
+  g_array_sort (edges, compare_float);
+
+  for (guint e = 0; e + 1 < edges->len; e++)
+    {
+      float a = g_array_index (edges, float, e);
+      float b = g_array_index (edges, float, e + 1);
+      const GdkRGBA *color = NULL;
+
+      if (b <= a)
+        continue;
+
+      /* The last band drawn over [a, b), if any. */
+      for (guint i = n; i-- > 0;)
+        {
+          const graphene_rect_t *r = &row[i].rect;
+          float ra = along_y ? r->origin.y : r->origin.x;
+          float rb = ra + (along_y ? r->size.height : r->size.width);
+
+          if (ra <= a && rb >= b)
+            {
+              color = row[i].color;
+              break;
+            }
+        }
+
+      if (has_pending && color != NULL && *p_pos + *p_len == a && gdk_rgba_equal (pending.color, color))
+        {
+          *p_len = b - *p_pos;
+          continue;
+        }
+
+      if (has_pending)
+        append_band (snapshot, &pending, area);
+      has_pending = color != NULL;
+      pending.color = color;
+      *p_pos = a;
+      *p_len = b - a;
+    }
+
+  if (has_pending)
+    append_band (snapshot, &pending, area);
+}
+
+/* Draws a row band by band, in order, merging those that continue one
+ * another in one colour. */
+static void
+paint_row (GtkSnapshot           *snapshot,
+           Band                  *row,
+           guint                  n,
+           gboolean               along_y,
+           const graphene_rect_t *area)
 {
   Band *pending = NULL;
 
-  g_array_sort (self->bands, compare_bands);
-  for (guint i = 0; i < self->bands->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      Band *band = &g_array_index (self->bands, Band, i);
+      Band *band = &row[i];
 
-      if (pending != NULL && pending->row == band->row
-          && gdk_rgba_equal (pending->color, band->color))
+      if (pending != NULL && gdk_rgba_equal (pending->color, band->color))
         {
           /* the axis they continue along, and the one they must share */
           graphene_rect_t *p = &pending->rect;
@@ -1215,6 +1314,37 @@ flush_merged (GlossTextView         *self,
     }
   if (pending != NULL)
     append_band (snapshot, pending, area);
+}
+
+/* Draws the bands (@along_y FALSE) or the margin's stripes (TRUE) with
+ * as few rectangles as give the same picture: rows never overlap one
+ * another, so each row is drawn on its own in its order; where one
+ * colour continues it is one rectangle, and where opaque bands of one
+ * extent cover one another only what shows is drawn.  When @area is not
+ * NULL, what falls wholly outside it (clipped away) is left out. */
+static void
+flush_merged (GlossTextView         *self,
+              GtkSnapshot           *snapshot,
+              gboolean               along_y,
+              const graphene_rect_t *area)
+{
+  Band *bands;
+  guint n = self->bands->len;
+
+  g_array_sort (self->bands, compare_bands);
+  bands = (Band *) (gpointer) self->bands->data;
+  for (guint i = 0; i < n;)
+    {
+      guint j = i + 1;
+
+      while (j < n && bands[j].row == bands[i].row)
+        j++;
+      if (j - i > 1 && row_is_flat (&bands[i], j - i, along_y))
+        paint_flat_row (self, snapshot, &bands[i], j - i, along_y, area);
+      else
+        paint_row (snapshot, &bands[i], j - i, along_y, area);
+      i = j;
+    }
   g_array_set_size (self->bands, 0);
 }
 
@@ -2088,6 +2218,7 @@ gloss_text_view_finalize (GObject *object)
   g_clear_pointer (&self->scene, g_array_unref);
   g_clear_pointer (&self->scene_rects, g_array_unref);
   g_clear_pointer (&self->bands, g_array_unref);
+  g_clear_pointer (&self->edges, g_array_unref);
   g_clear_pointer (&self->comparison, g_array_unref);
 
   G_OBJECT_CLASS (gloss_text_view_parent_class)->finalize (object);
@@ -2302,6 +2433,7 @@ gloss_text_view_init (GlossTextView *self)
   self->scene = g_array_new (FALSE, FALSE, sizeof (SceneSpan));
   self->scene_rects = g_array_new (FALSE, FALSE, sizeof (LineRect));
   self->bands = g_array_new (FALSE, FALSE, sizeof (Band));
+  self->edges = g_array_new (FALSE, FALSE, sizeof (float));
   self->scene_frame = -1;
   self->n_bands = 3;
   self->zoom = 1.0;
