@@ -879,6 +879,20 @@ show_check_banner_cb (gpointer user_data)
                        "changed once the check is done."));
 }
 
+/* No check of the shown project is running or waited for any more. */
+static void
+end_check (GlossWindow *self)
+{
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  g_clear_handle_id (&self->check_banner_id, g_source_remove);
+  if (self->check_banner)
+    {
+      self->check_banner = FALSE;
+      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+    }
+}
+
 /* Lets go of a project whose check failed after it was shown. */
 static void
 drop_project (GlossWindow *self)
@@ -909,13 +923,7 @@ on_check_done_cb (GObject      *source,
     return;   /* the window let go of it first */
 
   self = user_data;
-  g_clear_object (&self->check_cancellable);
-  g_clear_handle_id (&self->check_banner_id, g_source_remove);
-  if (self->check_banner)
-    {
-      self->check_banner = FALSE;
-      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-    }
+  end_check (self);
 
   if (error != NULL)
     {
@@ -999,14 +1007,7 @@ gloss_window_set_project (GlossWindow  *self,
   else
     show_document (self, 0);
 
-  g_cancellable_cancel (self->check_cancellable);
-  g_clear_object (&self->check_cancellable);
-  g_clear_handle_id (&self->check_banner_id, g_source_remove);
-  if (self->check_banner)
-    {
-      self->check_banner = FALSE;
-      gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-    }
+  end_check (self);
   if (gloss_project_is_checking (project))
     {
       /* Shown now, changed once the rest of the check has passed: the
@@ -1182,9 +1183,7 @@ gloss_window_dispose (GObject *object)
   _gloss_window_stop_retrying (self);
   g_clear_handle_id (&self->poll_id, g_source_remove);
   g_clear_handle_id (&self->load_id, g_source_remove);
-  g_clear_handle_id (&self->check_banner_id, g_source_remove);
-  g_cancellable_cancel (self->check_cancellable);
-  g_clear_object (&self->check_cancellable);
+  end_check (self);
   if (gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
     g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
                                           on_after_paint_check_cb, self);
