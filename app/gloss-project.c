@@ -738,6 +738,18 @@ static const char *const small_reference_checks[] = {
   "PRAGMA foreign_key_check (code)",
 };
 
+/* A reference to a missing row, worded as foreign_key_check would. */
+static void
+add_reference (GPtrArray  *problems,
+               gint64      row,
+               const char *table,
+               const char *parent)
+{
+  if (problems->len < 20)
+    g_ptr_array_add (problems, g_strdup_printf ("row %lld of %s refers to a missing row of %s",
+                                                (long long) row, table, parent));
+}
+
 /* integrity_check of the small tables: their indexes against their rows.
  * Returns SQLite's code: SQLITE_DONE when each ran to its end. */
 static int
@@ -781,12 +793,9 @@ check_small_references (sqlite3   *db,
       rc = sqlite3_prepare_v2 (db, small_reference_checks[t], -1, &stmt, NULL);
       if (rc == SQLITE_OK)
         while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          if (references->len < 20)
-            g_ptr_array_add (references,
-                             g_strdup_printf ("row %lld of %s refers to a missing row of %s",
-                                              (long long) sqlite3_column_int64 (stmt, 1),
-                                              sqlite3_column_text (stmt, 0),
-                                              sqlite3_column_text (stmt, 2)));
+          add_reference (references, sqlite3_column_int64 (stmt, 1),
+                         (const char *) sqlite3_column_text (stmt, 0),
+                         (const char *) sqlite3_column_text (stmt, 2));
     }
 
   return rc;
@@ -866,17 +875,6 @@ is_integer (sqlite3_stmt *stmt,
   return sqlite3_column_type (stmt, column) == SQLITE_INTEGER;
 }
 
-/* A reference to a missing row, worded as foreign_key_check would. */
-static void
-add_reference (GPtrArray  *problems,
-               gint64      row,
-               const char *table,
-               const char *parent)
-{
-  if (problems->len < 20)
-    g_ptr_array_add (problems, g_strdup_printf ("row %lld of %s refers to a missing row of %s",
-                                                (long long) row, table, parent));
-}
 
 /* One pass over annotation_code in its key order: each row names an
  * annotation (@ids: all of them, ascending) and a code that exist, and
